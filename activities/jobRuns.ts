@@ -1,0 +1,62 @@
+import { log } from '@temporalio/activity';
+import { inTransaction, type Orm } from '../db/orm.ts';
+import { markRunFinished, markRunStarted, type RunEnd } from '../db/repositories/jobRuns.ts';
+
+export interface JobRunDeps {
+  orm: Orm;
+  /** Names the worker process in every run it records. */
+  workerId: string;
+}
+
+export interface RunStartedInput {
+  workflow_id: string;
+  temporal_run_id: string;
+  job_id: number;
+  job_type: string;
+  user_id: number;
+  job_snapshot: object;
+  scheduled_for: string;
+  enqueued_at: string;
+  started_at: string;
+}
+
+export interface RunFinishedInput {
+  workflow_id: string;
+  status: RunEnd['status'];
+  result?: unknown;
+  error?: { type: string; message: string; non_retryable?: boolean };
+  finished_at: string;
+}
+
+/** The JobRun recorder's side effects, keyed by workflow ID so a retried call changes nothing. */
+export function createJobRunActivities({ orm, workerId }: JobRunDeps) {
+  return {
+    async recordRunStarted(input: RunStartedInput): Promise<number> {
+      const run = await inTransaction(orm, (em) =>
+        markRunStarted(em, {
+          ...input,
+          job_snapshot: input.job_snapshot as Record<string, unknown>,
+          scheduled_for: new Date(input.scheduled_for),
+          enqueued_at: new Date(input.enqueued_at),
+          started_at: new Date(input.started_at),
+          worker_id: workerId,
+        }),
+      );
+      log.debug('run started', { run_id: run.run_id });
+      return run.run_id;
+    },
+
+    async recordRunFinished(input: RunFinishedInput): Promise<void> {
+      await inTransaction(orm, (em) =>
+        markRunFinished(em, {
+          workflow_id: input.workflow_id,
+          status: input.status,
+          result: (input.result ?? null) as Record<string, unknown> | null,
+          error: input.error ?? null,
+          finished_at: new Date(input.finished_at),
+        }),
+      );
+      log.info('run finished', { status: input.status, error_type: input.error?.type });
+    },
+  };
+}

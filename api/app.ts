@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import type { Orm } from '../db/orm.ts';
+import { redactConfig, type Config } from '../lib/config.ts';
+import type { JobScheduler } from '../lib/jobScheduler.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { ApiMetrics } from '../lib/metrics.ts';
+import type { TemporalClient } from '../lib/temporal.ts';
+import { requireApiKey } from './auth.ts';
+import { problemOf, problemResponse } from './problem.ts';
+import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { runRoutes } from './routes/runs.ts';
+
+export interface AppDeps {
+  config: Config;
+  adminKey: string;
+  orm: Orm;
+  temporal: TemporalClient;
+  scheduler: JobScheduler;
+  metrics: ApiMetrics;
+  logger: Logger;
+}
+
+/** The HTTP API: health and metrics are open, everything else needs the API key. */
+export function createApp(deps: AppDeps) {
+  const { logger, metrics } = deps;
+  const app = new Hono();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.req.routePath;
+    metrics.httpRequestDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, seconds);
+    if (!c.req.path.startsWith('/health') && c.req.path !== '/metrics') {
+      logger.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+    }
+  });
+
+  app.route('/health', healthRoutes(deps));
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+
+  app.use('*', requireApiKey(deps.adminKey));
+  app.get('/config', (c) => c.json(redactConfig(deps.config)));
+  app.route('/jobs', jobRoutes(deps));
+  app.route('/runs', runRoutes(deps));
+
+  app.notFound((c) => problemResponse(c, { type: 'https://keel.dev/problems/not-found', title: 'Not found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
+  app.onError((error, c) => {
+    const problem = problemOf(error);
+    if (problem.status >= 500) logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    return problemResponse(c, problem);
+  });
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

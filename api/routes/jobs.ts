@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { inTransaction, type Orm } from '../../db/orm.ts';
+import { decodeCursor } from '../../db/pagination.ts';
+import { listRuns } from '../../db/repositories/jobRuns.ts';
+import { listJobSchedules } from '../../db/repositories/jobSchedules.ts';
+import { RUN_STATUSES } from '../../db/entities/index.ts';
+import { ValidationError } from '../../lib/errors.ts';
+import type { JobScheduler } from '../../lib/jobScheduler.ts';
+import { JOB_TYPE_NAMES, jobTypeDefinition } from '../../lib/jobTypes.ts';
+import { jsonBody, parseWith, pathParamsOf, queryOf } from '../validation.ts';
+import { jobView, jobWithScheduleView, runView } from '../views.ts';
+
+export interface JobsDeps {
+  orm: Orm;
+  scheduler: JobScheduler;
+}
+
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as UTC or Europe/London');
+
+const newJobSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  job_type: z.string().refine((type) => jobTypeDefinition(type) !== undefined, { message: `must be one of ${JOB_TYPE_NAMES.join(', ')}` }),
+  target: z.string().trim().min(1).max(200),
+  task_params: z.record(z.string(), z.unknown()),
+  cron: z.string().trim().min(1).max(200),
+  timezone: timeZone.default('UTC'),
+  enabled: z.boolean().default(true),
+  user_id: z.number().int().positive(),
+});
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const cursor = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const id = decodeCursor(value);
+    if (id === undefined) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' });
+    return id;
+  });
+const limit = z.coerce.number().int().min(1).max(200).default(50);
+const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+const listJobsQuery = z.object({ job_type: z.string().optional(), user_id: z.coerce.number().int().positive().optional(), enabled: booleanText.optional(), cursor, limit });
+const listRunsQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), cursor, limit });
+
+/** Each job type validates its own target and task_params; errors name the field inside them. */
+function validateJobTypeFields(job: z.infer<typeof newJobSchema>) {
+  const definition = jobTypeDefinition(job.job_type)!;
+  const errors = [];
+  const target = definition.target.safeParse(job.target);
+  if (!target.success) errors.push(...target.error.issues.map((issue) => ({ path: 'target', message: issue.message })));
+  try {
+    parseWith(definition.taskParams, job.task_params, ['task_params']);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    errors.push(...error.errors);
+  }
+  if (errors.length) throw new ValidationError(errors);
+}
+
+export function jobRoutes({ orm, scheduler }: JobsDeps) {
+  return new Hono()
+    .post('/', async (c) => {
+      const input = await jsonBody(c, newJobSchema);
+      validateJobTypeFields(input);
+      const job = await scheduler.create(input);
+      return c.json(jobView(job), 201, { location: `/jobs/${job.id}` });
+    })
+    .get('/', async (c) => {
+      const query = queryOf(c, listJobsQuery);
+      const page = await inTransaction(orm, (em) => listJobSchedules(em, query));
+      return c.json({ items: page.items.map(jobView), next_cursor: page.next_cursor });
+    })
+    .get('/:id', async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      const { job, schedule } = await scheduler.get(id);
+      return c.json(jobWithScheduleView(job, schedule));
+    })
+    .delete('/:id', async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      await scheduler.delete(id);
+      return c.body(null, 204);
+    })
+    .post('/:id/trigger', async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      const { workflow_id, run_id } = await scheduler.trigger(id);
+      return c.json({ workflow_id, run_id }, 202);
+    })
+    .get('/:id/runs', async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      const query = queryOf(c, listRunsQuery);
+      await scheduler.get(id);
+      const page = await inTransaction(orm, (em) => listRuns(em, { ...query, job_id: id }));
+      return c.json({ items: page.items.map(runView), next_cursor: page.next_cursor });
+    });
+}

@@ -1,0 +1,41 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Orm } from '../db/orm.ts';
+import type { Config } from '../lib/config.ts';
+import { JobScheduler } from '../lib/jobScheduler.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createApiMetrics } from '../lib/metrics.ts';
+import type { TemporalClient } from '../lib/temporal.ts';
+import { createApp } from './app.ts';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ApiRuntime {
+  config: Config;
+  adminKey: string;
+  orm: Orm;
+  temporal: TemporalClient;
+  logger: Logger;
+}
+
+/** Serves the API on config.api.host:port (port 0 picks a free one); close() stops taking requests and drains. */
+export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
+  const app = createApp({
+    ...runtime,
+    scheduler: new JobScheduler(runtime),
+    metrics: createApiMetrics(runtime.orm),
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, hostname: runtime.config.api.host, port: runtime.config.api.port }, () => resolve(started));
+    started.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = runtime.config.api.host.includes(':') ? `[${runtime.config.api.host}]` : runtime.config.api.host;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}

@@ -1,0 +1,46 @@
+import type { JobRun, JobSchedule } from '../db/entities/index.ts';
+import type { LiveSchedule } from '../lib/jobScheduler.ts';
+
+const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+
+export function jobView(job: JobSchedule) {
+  return {
+    id: job.id,
+    user_id: job.user_id,
+    name: job.name,
+    job_type: job.job_type,
+    target: job.target,
+    task_params: job.task_params,
+    cron: job.cron,
+    timezone: job.timezone,
+    enabled: job.enabled,
+    next_run_at: iso(job.next_run_at),
+    created_at: iso(job.created_at),
+    updated_at: iso(job.updated_at),
+    schedule_id: job.schedule_id,
+  };
+}
+
+export function jobWithScheduleView(job: JobSchedule, schedule: LiveSchedule | null) {
+  return { ...jobView(job), schedule };
+}
+
+export function runView(run: JobRun) {
+  return {
+    run_id: run.run_id,
+    job_type: run.job_type,
+    job_id: run.job_id,
+    user_id: run.user_id,
+    status: run.status,
+    scheduled_for: iso(run.scheduled_for),
+    enqueued_at: iso(run.enqueued_at),
+    started_at: iso(run.started_at),
+    finished_at: iso(run.finished_at),
+    job_snapshot: run.job_snapshot,
+    result: run.result,
+    error: run.error,
+    worker_id: run.worker_id,
+    workflow_id: run.workflow_id,
+    temporal_run_id: run.temporal_run_id,
+  };
+}

@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { EntityManager, MikroORM, Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { CompiledQuery, type DatabaseConnection } from 'kysely';
+import type { Logger } from '../lib/logger.ts';
+import { entities } from './entities/index.ts';
+import { migrationsFor } from './migrations/index.ts';
+
+export type DatabaseKind = 'sqlite' | 'postgresql';
+export type Orm = MikroORM;
+
+export interface DatabaseOptions {
+  url: string;
+  pool_max?: number;
+  debug?: boolean;
+}
+
+export function databaseKind(url: string): DatabaseKind {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'postgresql';
+}
+
+/** SQLite settings for a busy single-file database: concurrent readers, durable enough, FK-checked. */
+const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'];
+
+/** Opens the database named by DB_URL: `sqlite:<path>` or `postgresql://…`. */
+export async function initORM(db: DatabaseOptions, logger?: Logger, overrides: Partial<Options> = {}): Promise<Orm> {
+  const kind = databaseKind(db.url);
+  const common: Partial<Options> = {
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList: migrationsFor(kind), snapshot: false, silent: true, transactional: true, allOrNothing: true },
+    debug: db.debug ?? false,
+    logger: (message) => logger?.debug({ component: 'orm' }, message),
+    allowGlobalContext: false,
+    ...overrides,
+  };
+  if (kind === 'sqlite') {
+    const file = db.url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    const { MikroORM: SqliteORM } = await import('@mikro-orm/sqlite');
+    return SqliteORM.init({
+      ...common,
+      dbName: file,
+      onCreateConnection: async (connection: DatabaseConnection) => {
+        for (const pragma of SQLITE_PRAGMAS) await connection.executeQuery(CompiledQuery.raw(`pragma ${pragma}`));
+      },
+    } as Options);
+  }
+  const { MikroORM: PostgreSqlORM } = await import('@mikro-orm/postgresql');
+  return PostgreSqlORM.init({
+    ...common,
+    clientUrl: db.url,
+    pool: { min: 0, max: db.pool_max ?? 10, idleTimeoutMillis: 30_000 },
+    // A dropped server connection is detected by keep-alive and replaced, not handed out.
+    driverOptions: { keepAlive: true, connectionTimeoutMillis: 5_000, maxLifetimeSeconds: 1_800 },
+    onCreateConnection: async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('select 1'));
+    },
+  } as Options);
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.migrator.up();
+  return applied.map((migration) => migration.name);
+}
+
+/** True when every known migration has been applied. */
+export async function isMigrated(orm: Orm): Promise<boolean> {
+  return (await orm.migrator.getPending()).length === 0;
+}
+
+/** One unit of work: a fresh EntityManager fork in a transaction, committed on success, rolled back on error. */
+export async function inTransaction<T>(orm: Orm, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return orm.em.fork().transactional(work);
+}

@@ -1,0 +1,41 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import { JobSchedule } from '../entities/index.ts';
+import { toPage, type Page } from '../pagination.ts';
+
+export interface NewJobSchedule {
+  user_id: number;
+  name: string;
+  job_type: string;
+  target: string;
+  task_params: Record<string, unknown>;
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+}
+
+export function addJobSchedule(em: EntityManager, job: NewJobSchedule): JobSchedule {
+  return em.create(JobSchedule, { ...job, next_run_at: null, schedule_id: null });
+}
+
+export function findJobSchedule(em: EntityManager, id: number): Promise<JobSchedule | null> {
+  return em.findOne(JobSchedule, { id });
+}
+
+export interface JobScheduleFilter {
+  job_type?: string;
+  user_id?: number;
+  enabled?: boolean;
+  cursor?: number;
+  limit: number;
+}
+
+/** Oldest first, so pages stay stable while new jobs are added. */
+export async function listJobSchedules(em: EntityManager, filter: JobScheduleFilter): Promise<Page<JobSchedule>> {
+  const where: FilterQuery<JobSchedule> = {};
+  if (filter.job_type) where.job_type = filter.job_type;
+  if (filter.user_id !== undefined) where.user_id = filter.user_id;
+  if (filter.enabled !== undefined) where.enabled = filter.enabled;
+  if (filter.cursor !== undefined) where.id = { $gt: filter.cursor };
+  const rows = await em.find(JobSchedule, where, { orderBy: { id: 'asc' }, limit: filter.limit + 1 });
+  return toPage(rows, filter.limit, (job) => job.id);
+}

@@ -1,0 +1,183 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+export const APP_ENVS = ['development', 'test', 'staging', 'production'] as const;
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const optionalHttpUrl = z.union([z.literal(''), httpUrl]);
+
+const configSchema = z
+  .object({
+    app_env: z.enum(APP_ENVS),
+    data_dir: z.string().min(1),
+    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+    db: z.object({
+      url: z.string().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgresql://…'),
+      pool_max: z.coerce.number().int().min(1).max(200),
+      debug: z.union([z.boolean(), z.stringbool()]),
+    }),
+    temporal: z.object({
+      address: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port'),
+      namespace: z.string().min(1),
+      ui_port: port,
+    }),
+    // Port 0 asks the OS for a free port (tests, side-by-side instances).
+    api: z.object({ host: z.string().min(1), port: z.coerce.number().int().min(0).max(65_535), admin_key: z.string() }),
+    market_data: z.object({
+      provider: z.enum(['simulated', 'binance']),
+      base_url: httpUrl,
+      timeout_ms: z.coerce.number().int().min(100).max(120_000),
+    }),
+    notify: z.object({
+      channel: z.enum(['log', 'webhook', 'telegram']),
+      webhook_url: optionalHttpUrl,
+      telegram_bot_token: z.string(),
+      telegram_api_base_url: httpUrl,
+      timeout_ms: z.coerce.number().int().min(100).max(120_000),
+    }),
+  })
+  .superRefine((config, ctx) => {
+    if (config.notify.channel === 'webhook' && !config.notify.webhook_url) {
+      ctx.addIssue({ code: 'custom', path: ['notify', 'webhook_url'], message: 'is required when notify.channel is webhook' });
+    }
+    if (config.notify.channel === 'telegram' && !config.notify.telegram_bot_token) {
+      ctx.addIssue({ code: 'custom', path: ['notify', 'telegram_bot_token'], message: 'is required when notify.channel is telegram' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variables and the config keys they override (the environment wins). */
+export const ENV_KEYS: Record<string, string> = {
+  APP_ENV: 'app_env',
+  DATA_DIR: 'data_dir',
+  DB_URL: 'db.url',
+  TEMPORAL_ADDRESS: 'temporal.address',
+  TEMPORAL_NAMESPACE: 'temporal.namespace',
+  TEMPORAL_UI_PORT: 'temporal.ui_port',
+  API_HOST: 'api.host',
+  API_PORT: 'api.port',
+  API_ADMIN_KEY: 'api.admin_key',
+  LOG_LEVEL: 'log.level',
+  MARKET_DATA_PROVIDER: 'market_data.provider',
+  MARKET_DATA_BASE_URL: 'market_data.base_url',
+  NOTIFY_CHANNEL: 'notify.channel',
+  NOTIFY_WEBHOOK_URL: 'notify.webhook_url',
+  TELEGRAM_BOT_TOKEN: 'notify.telegram_bot_token',
+  TELEGRAM_API_BASE_URL: 'notify.telegram_api_base_url',
+};
+
+/** Config keys whose values never leave the process in clear text. */
+export const SECRET_KEYS = ['api.admin_key', 'notify.telegram_bot_token'] as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+type Tree = Record<string, unknown>;
+
+/** Reads config/default.yaml, overlays config/<APP_ENV>.yaml and the environment, and validates the result. */
+export function loadConfig(env: Env = process.env): Config {
+  const appEnv = env.APP_ENV || 'development';
+  const configDir = resolve(env.CONFIG_DIR || './config');
+  const tree = readYaml(join(configDir, 'default.yaml'), env, true);
+  deepMerge(tree, readYaml(join(configDir, `${appEnv}.yaml`), env, false));
+  tree.app_env = appEnv;
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(tree, key, value);
+  }
+  const dataDir = typeof tree.data_dir === 'string' ? tree.data_dir : './data';
+  const db = (tree.db ?? {}) as Tree;
+  if (!db.url) setPath(tree, 'db.url', `sqlite:${join(dataDir, 'keel.db')}`);
+
+  const parsed = configSchema.safeParse(tree);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path.join('.');
+    const envName = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
+    throw new ConfigError(`invalid config ${key}${envName ? ` (${envName})` : ''}: ${issue.message}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** The effective config with every secret replaced by `***`, for GET /config and start-up logs. */
+export function redactConfig(config: Config): Tree {
+  const copy = structuredClone(config) as Tree;
+  for (const key of SECRET_KEYS) {
+    const value = getPath(copy, key);
+    if (typeof value === 'string' && value !== '') setPath(copy, key, '***');
+  }
+  copy.db = { ...(copy.db as Tree), url: redactUrlPassword(config.db.url) };
+  return copy;
+}
+
+function redactUrlPassword(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/** Replaces ${VAR} and ${VAR:-default} in a string; an unset ${VAR} without default is an error. */
+export function substituteVariables(text: string, env: Env, where: string): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError(`invalid config ${where}: \${${name}} is not set and has no default`);
+  });
+}
+
+function readYaml(file: string, env: Env, required: boolean): Tree {
+  if (!existsSync(file)) {
+    if (required) throw new ConfigError(`invalid config: ${file} not found (set CONFIG_DIR)`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`invalid config ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`invalid config ${file}: top level must be a mapping`);
+  return substituteTree(parsed as Tree, env, '');
+}
+
+function substituteTree(tree: Tree, env: Env, prefix: string): Tree {
+  const out: Tree = {};
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out[key] = substituteVariables(value, env, path);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) out[key] = substituteTree(value as Tree, env, path);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function deepMerge(target: Tree, source: Tree): void {
+  for (const [key, value] of Object.entries(source)) {
+    const current = target[key];
+    if (value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object') {
+      deepMerge(current as Tree, value as Tree);
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+function getPath(tree: Tree, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Tree | undefined)?.[key], tree);
+}
+
+function setPath(tree: Tree, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = tree;
+  for (const key of keys.slice(0, -1)) {
+    if (!node[key] || typeof node[key] !== 'object') node[key] = {};
+    node = node[key] as Tree;
+  }
+  node[keys.at(-1)!] = value;
+}

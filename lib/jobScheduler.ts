@@ -1,0 +1,212 @@
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription } from '@temporalio/client';
+import { JobRun, type JobSchedule } from '../db/entities/index.ts';
+import { inTransaction, type Orm } from '../db/orm.ts';
+import { enqueueRun } from '../db/repositories/jobRuns.ts';
+import { addJobSchedule, findJobSchedule, type NewJobSchedule } from '../db/repositories/jobSchedules.ts';
+import { manualWorkflowIdFor, scheduleIdFor } from '../workflows/names.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
+import { jobTypeDefinition, type JobTypeDefinition } from './jobTypes.ts';
+import type { Logger } from './logger.ts';
+import { jobInputOf, jobMemoOf, jobSearchAttributesOf, scheduleOptionsOf } from './scheduleOptions.ts';
+import type { TemporalClient } from './temporal.ts';
+
+const GRPC_INVALID_ARGUMENT = 3;
+
+/** What Temporal says about a job's schedule right now. */
+export interface LiveSchedule {
+  paused: boolean;
+  note: string | null;
+  next_action_times: string[];
+  recent_actions: { scheduled_at: string; taken_at: string; workflow_id: string; temporal_run_id: string }[];
+  num_actions_taken: number;
+}
+
+export interface JobSchedulerDeps {
+  orm: Orm;
+  temporal: TemporalClient;
+  logger: Logger;
+}
+
+/**
+ * Keeps each JobSchedule row (desired state) and its Temporal Schedule `job-<id>` (actual state) together:
+ * neither is ever left without the other.
+ */
+export class JobScheduler {
+  readonly #orm: Orm;
+  readonly #temporal: TemporalClient;
+  readonly #logger: Logger;
+
+  constructor(deps: JobSchedulerDeps) {
+    this.#orm = deps.orm;
+    this.#temporal = deps.temporal;
+    this.#logger = deps.logger;
+  }
+
+  /** Writes the row and creates the schedule in one unit: if either fails, neither remains. */
+  async create(input: NewJobSchedule): Promise<JobSchedule> {
+    const definition = requireDefinition(input.job_type);
+    let createdScheduleId: string | undefined;
+    try {
+      return await inTransaction(this.#orm, async (em) => {
+        const job = addJobSchedule(em, input);
+        await em.flush();
+        job.schedule_id = scheduleIdFor(job.id);
+        await this.#createSchedule(job, definition);
+        createdScheduleId = job.schedule_id;
+        job.next_run_at = await this.#nextRunAt(job.schedule_id);
+        return job;
+      });
+    } catch (error) {
+      if (createdScheduleId) await this.#deleteScheduleQuietly(createdScheduleId);
+      throw error;
+    }
+  }
+
+  async get(id: number): Promise<{ job: JobSchedule; schedule: LiveSchedule | null }> {
+    const job = await inTransaction(this.#orm, (em) => findJobSchedule(em, id));
+    if (!job) throw new NotFoundError(`job ${id} does not exist`);
+    const description = await this.#describe(scheduleIdFor(id));
+    const schedule = description ? liveScheduleOf(description) : null;
+    if (schedule) job.next_run_at = schedule.next_action_times[0] ? new Date(schedule.next_action_times[0]) : null;
+    return { job, schedule };
+  }
+
+  /** Deletes the schedule, then the row; a row whose delete fails gets its schedule back. */
+  async delete(id: number): Promise<void> {
+    let deletedSchedule: JobSchedule | undefined;
+    try {
+      await inTransaction(this.#orm, async (em) => {
+        const job = await findJobSchedule(em, id);
+        if (!job) throw new NotFoundError(`job ${id} does not exist`);
+        em.remove(job);
+        await em.flush();
+        await this.#deleteSchedule(scheduleIdFor(id));
+        deletedSchedule = job;
+      });
+    } catch (error) {
+      if (deletedSchedule) await this.#restoreSchedule(deletedSchedule);
+      throw error;
+    }
+  }
+
+  /** Starts one run now, outside the schedule; the run is ENQUEUED before Temporal is asked, and removed if it refuses. */
+  async trigger(id: number): Promise<{ workflow_id: string; run_id: number }> {
+    const now = new Date();
+    const { job, run } = await inTransaction(this.#orm, async (em) => {
+      const job = await findJobSchedule(em, id);
+      if (!job) throw new NotFoundError(`job ${id} does not exist`);
+      const input = jobInputOf(job);
+      const run = enqueueRun(em, {
+        workflow_id: manualWorkflowIdFor(id, now),
+        job_id: id,
+        job_type: job.job_type,
+        user_id: job.user_id,
+        job_snapshot: { ...input },
+        scheduled_for: now,
+        enqueued_at: now,
+      });
+      return { job, run };
+    });
+    const definition = requireDefinition(job.job_type);
+    try {
+      await this.#temporal.client.workflow.start(definition.workflowType, {
+        workflowId: run.workflow_id,
+        taskQueue: definition.taskQueue,
+        args: [jobInputOf(job)],
+        memo: { ...jobMemoOf(job) },
+        typedSearchAttributes: jobSearchAttributesOf(job),
+        workflowExecutionTimeout: '1 hour',
+      });
+    } catch (error) {
+      await inTransaction(this.#orm, (em) => em.nativeDelete(JobRun, { run_id: run.run_id }));
+      throw error;
+    }
+    return { workflow_id: run.workflow_id, run_id: run.run_id };
+  }
+
+  async #createSchedule(job: JobSchedule, definition: JobTypeDefinition): Promise<void> {
+    const options = scheduleOptionsOf(job, definition);
+    try {
+      await this.#temporal.client.schedule.create(options);
+    } catch (error) {
+      if (error instanceof ScheduleAlreadyRunning) {
+        // An orphan from a create that crashed before its row committed: this row owns the ID now.
+        this.#logger.warn({ schedule_id: options.scheduleId }, 'replacing orphaned schedule');
+        await this.#temporal.client.schedule.getHandle(options.scheduleId).delete();
+        await this.#temporal.client.schedule.create(options);
+        return;
+      }
+      throw asScheduleValidationError(error);
+    }
+  }
+
+  async #restoreSchedule(job: JobSchedule): Promise<void> {
+    const definition = jobTypeDefinition(job.job_type);
+    if (!definition) return;
+    try {
+      await this.#temporal.client.schedule.create(scheduleOptionsOf(job, definition));
+    } catch (error) {
+      this.#logger.error({ err: error, job_id: job.id }, 'could not restore the schedule of a job whose delete failed');
+    }
+  }
+
+  async #deleteSchedule(scheduleId: string): Promise<void> {
+    try {
+      await this.#temporal.client.schedule.getHandle(scheduleId).delete();
+    } catch (error) {
+      // Already gone (deleted with the CLI, say) is what we wanted.
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    }
+  }
+
+  async #deleteScheduleQuietly(scheduleId: string): Promise<void> {
+    try {
+      await this.#deleteSchedule(scheduleId);
+    } catch (error) {
+      this.#logger.error({ err: error, schedule_id: scheduleId }, 'could not remove the schedule of a job that was not saved');
+    }
+  }
+
+  async #describe(scheduleId: string): Promise<ScheduleDescription | null> {
+    try {
+      return await this.#temporal.client.schedule.getHandle(scheduleId).describe();
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  async #nextRunAt(scheduleId: string): Promise<Date | null> {
+    const description = await this.#describe(scheduleId);
+    return description?.info.nextActionTimes[0] ?? null;
+  }
+}
+
+function requireDefinition(jobType: string): JobTypeDefinition {
+  const definition = jobTypeDefinition(jobType);
+  if (!definition) throw new ValidationError([{ path: 'job_type', message: `unknown job type ${jobType}` }]);
+  return definition;
+}
+
+/** The server is the judge of cron strings and time zones: its refusal becomes a field error. */
+function asScheduleValidationError(error: unknown): unknown {
+  if ((error as { code?: number }).code !== GRPC_INVALID_ARGUMENT) return error;
+  const message = (error as Error).message.replace(/^\d+ INVALID_ARGUMENT: /, '');
+  const path = /time ?zone|location/i.test(message) ? 'timezone' : 'cron';
+  return new ValidationError([{ path, message: `rejected by Temporal: ${message}` }]);
+}
+
+export function liveScheduleOf(description: ScheduleDescription): LiveSchedule {
+  return {
+    paused: description.state.paused,
+    note: description.state.note ?? null,
+    next_action_times: description.info.nextActionTimes.map((time) => time.toISOString()),
+    recent_actions: description.info.recentActions.map((action) => ({
+      scheduled_at: action.scheduledAt.toISOString(),
+      taken_at: action.takenAt.toISOString(),
+      workflow_id: action.action.workflow.workflowId,
+      temporal_run_id: action.action.workflow.firstExecutionRunId,
+    })),
+    num_actions_taken: description.info.numActionsTaken,
+  };
+}

@@ -1,0 +1,41 @@
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { JOB_SEARCH_ATTRIBUTES } from '../workflows/names.ts';
+import type { Config } from './config.ts';
+
+const GRPC_ALREADY_EXISTS = 6;
+
+export interface TemporalClient {
+  connection: Connection;
+  client: Client;
+  namespace: string;
+}
+
+export async function connectTemporal(config: Config['temporal']): Promise<TemporalClient> {
+  const connection = await Connection.connect({ address: config.address, connectTimeout: '10 seconds' });
+  return { connection, client: new Client({ connection, namespace: config.namespace }), namespace: config.namespace };
+}
+
+const INDEXED_VALUE_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+};
+
+/** Registers JobId, JobType and JobUserId in the namespace; a no-op when they exist already. */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = JOB_SEARCH_ATTRIBUTES.filter((key) => !customAttributes[key.name]);
+  if (missing.length === 0) return;
+  const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]!]));
+  try {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  } catch (error) {
+    // Another process registering them at the same moment is fine.
+    if ((error as { code?: number }).code !== GRPC_ALREADY_EXISTS) throw error;
+  }
+}
+
+/** Whether the frontend answers and knows the namespace. */
+export async function pingTemporal(connection: Connection, namespace: string, timeoutMs = 2_000): Promise<void> {
+  await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.describeNamespace({ namespace }));
+}

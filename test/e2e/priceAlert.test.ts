@@ -1,0 +1,139 @@
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
+import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.ts';
+
+// Through the HTTP API, on SQLite: a price alert against a Binance-format server, notifying a webhook.
+describe('price alert through the API', () => {
+  let binance: FakeBinance;
+  let webhook: WebhookReceiver;
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    binance = await startFakeBinance({ BTCUSDT: '50150.00', ETHUSDT: '3010.50' });
+    webhook = await startWebhookReceiver();
+    platform = await startTestPlatform({
+      db: 'sqlite',
+      env: { MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: binance.url, NOTIFY_CHANNEL: 'webhook', NOTIFY_WEBHOOK_URL: `${webhook.url}/hook` },
+    });
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+    await binance?.close();
+    await webhook?.close();
+  });
+
+  beforeEach(() => {
+    webhook.received.length = 0;
+  });
+
+  const priceAlert = (overrides: Record<string, unknown> = {}) => ({
+    name: 'BTC over 50k',
+    job_type: 'price_alert',
+    target: 'BTCUSDT',
+    task_params: { condition: 'above', value: 50_000 },
+    cron: '0 0 1 1 *',
+    user_id: 7,
+    ...overrides,
+  });
+
+  async function triggerAndWait(jobId: number) {
+    const trigger = await platform.api('POST', `/jobs/${jobId}/trigger`);
+    expect(trigger.status).toBe(202);
+    expect(trigger.body.workflow_id).toMatch(new RegExp(`^job-${jobId}-`));
+    return eventually(async () => {
+      const run = await platform.api('GET', `/runs/${trigger.body.run_id}`);
+      return ['COMPLETED', 'FAILED'].includes(run.body.status) ? run.body : undefined;
+    });
+  }
+
+  it('notifies once when the condition holds', async () => {
+    const created = await platform.api('POST', '/jobs', priceAlert());
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ job_type: 'price_alert', enabled: true, timezone: 'UTC', schedule_id: `job-${created.body.id}` });
+
+    const run = await triggerAndWait(created.body.id);
+
+    expect(run.status).toBe('COMPLETED');
+    expect(run.result).toEqual({ alert_triggered: true, current_price: 50150, notification_sent: true });
+    expect(run).toMatchObject({ job_id: created.body.id, user_id: 7, job_type: 'price_alert', error: null });
+    expect(run.job_snapshot).toMatchObject({ target: 'BTCUSDT', task_params: { condition: 'above', value: 50_000 } });
+    expect(run.worker_id).toMatch(/^alerts@/);
+    expect(run.temporal_run_id).toBeTruthy();
+    for (const field of ['scheduled_for', 'enqueued_at', 'started_at', 'finished_at']) expect(Date.parse(run[field])).not.toBeNaN();
+    expect(webhook.received).toHaveLength(1);
+    expect(webhook.received[0]!.headers['idempotency-key']).toBe(`${run.workflow_id}/notify`);
+    expect(webhook.received[0]!.body).toMatchObject({ job_id: created.body.id, data: { symbol: 'BTCUSDT', price: 50150 } });
+
+    const runs = await platform.api('GET', `/jobs/${created.body.id}/runs`);
+    expect(runs.body.items.map((r: { run_id: number }) => r.run_id)).toEqual([run.run_id]);
+  });
+
+  it('completes without notifying when the condition does not hold', async () => {
+    const created = await platform.api('POST', '/jobs', priceAlert({ task_params: { condition: 'below', value: 40_000 } }));
+    const run = await triggerAndWait(created.body.id);
+
+    expect(run.status).toBe('COMPLETED');
+    expect(run.result).toEqual({ alert_triggered: false, current_price: 50150, notification_sent: false });
+    expect(webhook.received).toHaveLength(0);
+  });
+
+  it('fails fast, without retrying, on a symbol the exchange does not know', async () => {
+    const created = await platform.api('POST', '/jobs', priceAlert({ target: 'NOPEUSDT' }));
+    const asked = binance.requests.length;
+    const started = Date.now();
+    const run = await triggerAndWait(created.body.id);
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toMatchObject({ type: 'InvalidSymbol', non_retryable: true });
+    expect(run.error.message).toContain('Invalid symbol');
+    expect(binance.requests.length - asked).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(webhook.received).toHaveLength(0);
+  });
+
+  it('survives a transient exchange outage by retrying', async () => {
+    const created = await platform.api('POST', '/jobs', priceAlert({ target: 'ETHUSDT', task_params: { condition: 'above', value: 3000 } }));
+    binance.failNext(2, 503);
+    const run = await triggerAndWait(created.body.id);
+
+    expect(run.status).toBe('COMPLETED');
+    expect(run.result).toMatchObject({ alert_triggered: true, current_price: 3010.5 });
+    expect(webhook.received).toHaveLength(1);
+  });
+
+  it('shows the live schedule and deletes it with the job', async () => {
+    const created = await platform.api('POST', '/jobs', priceAlert({ cron: '*/10 * * * *' }));
+    const shown = await platform.api('GET', `/jobs/${created.body.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.schedule).toMatchObject({ paused: false, num_actions_taken: 0 });
+    expect(shown.body.schedule.next_action_times.length).toBeGreaterThan(0);
+    expect(new Date(shown.body.schedule.next_action_times[0]).getUTCMinutes() % 10).toBe(0);
+
+    const handle = platform.temporal.client.schedule.getHandle(`job-${created.body.id}`);
+    const description = await handle.describe();
+    expect(description.memo).toMatchObject({ job_id: created.body.id, job_type: 'price_alert', user_id: 7 });
+    expect(description.searchAttributes).toMatchObject({ JobId: [created.body.id], JobType: ['price_alert'], JobUserId: [7] });
+
+    expect((await platform.api('DELETE', `/jobs/${created.body.id}`)).status).toBe(204);
+    await expect(handle.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    expect((await platform.api('GET', `/jobs/${created.body.id}`)).status).toBe(404);
+    expect((await platform.api('DELETE', `/jobs/${created.body.id}`)).status).toBe(404);
+  });
+
+  it('lists jobs with filters and cursors', async () => {
+    await platform.api('POST', '/jobs', priceAlert({ user_id: 99, name: 'a' }));
+    await platform.api('POST', '/jobs', priceAlert({ user_id: 99, name: 'b' }));
+    await platform.api('POST', '/jobs', priceAlert({ user_id: 99, name: 'c', enabled: false }));
+    const first = await platform.api('GET', '/jobs?user_id=99&limit=2');
+    expect(first.body.items.map((j: { name: string }) => j.name)).toEqual(['a', 'b']);
+    const second = await platform.api('GET', `/jobs?user_id=99&limit=2&cursor=${first.body.next_cursor}`);
+    expect(second.body).toMatchObject({ items: [{ name: 'c', enabled: false }], next_cursor: null });
+    const disabled = await platform.api('GET', '/jobs?user_id=99&enabled=false');
+    expect(disabled.body.items.map((j: { name: string }) => j.name)).toEqual(['c']);
+    const paused = await platform.api('GET', `/jobs/${disabled.body.items[0].id}`);
+    expect(paused.body.schedule.paused).toBe(true);
+  });
+});

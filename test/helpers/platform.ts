@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { startApi } from '../../api/startApi.ts';
+import { initORM, migrate, type DatabaseKind, type Orm } from '../../db/orm.ts';
+import { loadConfig, type Config } from '../../lib/config.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { createMarketDataProvider } from '../../lib/marketData/index.ts';
+import { createNotifier } from '../../lib/notify/index.ts';
+import { CircuitBreakers } from '../../lib/resilience.ts';
+import { connectTemporal, ensureSearchAttributes, type TemporalClient } from '../../lib/temporal.ts';
+import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
+import { createActivities } from '../../workers/activities.ts';
+import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/createWorker.ts';
+import { createTestDatabase } from './databases.ts';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+/** The Temporal namespace of this vitest pool worker: files running side by side never share one. */
+export function testNamespace(): string {
+  return `keel-test-${process.env.VITEST_POOL_ID ?? '1'}`;
+}
+
+export interface TestPlatform {
+  config: Config;
+  orm: Orm;
+  temporal: TemporalClient;
+  apiUrl: string;
+  /** An authenticated JSON request to the API. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real platform in this process: config from the YAML files and an environment, a migrated database,
+ * the Temporal dev server the suite started, an `alerts` worker and the HTTP API on a free port.
+ */
+export async function startTestPlatform(options: { db: DatabaseKind; env?: Record<string, string> }): Promise<TestPlatform> {
+  const database = await createTestDatabase(options.db);
+  const dataDir = mkdtempSync(join(tmpdir(), 'keel-data-'));
+  const config = loadConfig({
+    APP_ENV: 'test',
+    CONFIG_DIR: join(import.meta.dirname, '..', '..', 'config'),
+    DATA_DIR: dataDir,
+    DB_URL: database.url,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: testNamespace(),
+    API_PORT: '0',
+    API_ADMIN_KEY: ADMIN_KEY,
+    TEST_LOG_LEVEL: process.env.TEST_LOG_LEVEL,
+    ...options.env,
+  });
+  const logger = createLogger(config, { role: 'test' });
+  installTemporalRuntime(logger);
+
+  const orm = await initORM(config.db, logger);
+  await migrate(orm);
+  const temporal = await connectTemporal(config.temporal);
+  await ensureSearchAttributes(temporal.connection, temporal.namespace);
+
+  const breakers = new CircuitBreakers();
+  const connection = await connectWorker(config.temporal);
+  const worker = await createKeelWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    queue: 'alerts',
+    activities: createActivities({
+      orm,
+      workerId: workerIdentity('alerts'),
+      marketData: createMarketDataProvider(config.market_data, breakers),
+      notifier: createNotifier(config.notify, logger, breakers),
+    }),
+  });
+  const workerRun = worker.run();
+  const api = await startApi({ config, adminKey: ADMIN_KEY, orm, temporal, logger });
+
+  return {
+    config,
+    orm,
+    temporal,
+    apiUrl: api.url,
+    async api(method, path, body, headers = {}) {
+      const response = await fetch(`${api.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    },
+    async close() {
+      // The namespace outlives this file: its schedules must not fire into the next one.
+      for await (const schedule of temporal.client.schedule.list()) await temporal.client.schedule.getHandle(schedule.scheduleId).delete();
+      await api.close();
+      worker.shutdown();
+      await workerRun;
+      await connection.close();
+      await temporal.connection.close();
+      await orm.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value, or fails with the last thing seen. */
+export async function eventually<T>(check: () => Promise<T | undefined>, { timeoutMs = 30_000, intervalMs = 200 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,2 @@
+// The one workflowsPath: every job workflow the workers can run.
+export { priceAlertWorkflow } from './priceAlert.ts';

@@ -1,0 +1,31 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+// Temporal names shared by the API, workers and workflows: operators and the CLI rely on them.
+
+export const JOB_ID_KEY = defineSearchAttributeKey('JobId', SearchAttributeType.INT);
+export const JOB_TYPE_KEY = defineSearchAttributeKey('JobType', SearchAttributeType.KEYWORD);
+export const JOB_USER_ID_KEY = defineSearchAttributeKey('JobUserId', SearchAttributeType.INT);
+/** Set by the Temporal server on every workflow a schedule starts. */
+export const SCHEDULED_START_TIME_KEY = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+export const JOB_SEARCH_ATTRIBUTES = [JOB_ID_KEY, JOB_TYPE_KEY, JOB_USER_ID_KEY];
+
+export function scheduleIdFor(jobId: number): string {
+  return `job-${jobId}`;
+}
+
+/** The schedule's action workflow ID; the server appends the fire time to it. */
+export function scheduledWorkflowIdFor(jobId: number): string {
+  return `job-${jobId}`;
+}
+
+/** A manual run's workflow ID: distinct from the schedule's own fires, unique per trigger. */
+export function manualWorkflowIdFor(jobId: number, triggeredAt: Date): string {
+  return `job-${jobId}-manual-${triggeredAt.toISOString()}`;
+}
+
+/** The job a workflow belongs to, from its ID (`job-<id>-…`), or undefined for other workflows. */
+export function jobIdFromWorkflowId(workflowId: string): number | undefined {
+  const match = /^job-(\d+)-/.exec(workflowId);
+  return match ? Number(match[1]) : undefined;
+}
