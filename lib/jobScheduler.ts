@@ -190,7 +190,9 @@ function requireDefinition(jobType: string): JobTypeDefinition {
 
 /** The server is the judge of cron strings and time zones: its refusal becomes a field error. */
 function asScheduleValidationError(error: unknown): unknown {
-  if ((error as { code?: number }).code !== GRPC_INVALID_ARGUMENT) return error;
+  // The SDK turns the server's INVALID_ARGUMENT for a schedule spec into a TypeError carrying the server's words.
+  const invalid = error instanceof TypeError || (error as { code?: number }).code === GRPC_INVALID_ARGUMENT;
+  if (!invalid) return error;
   const message = (error as Error).message.replace(/^\d+ INVALID_ARGUMENT: /, '');
   const path = /time ?zone|location/i.test(message) ? 'timezone' : 'cron';
   return new ValidationError([{ path, message: `rejected by Temporal: ${message}` }]);

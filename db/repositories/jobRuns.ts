@@ -68,6 +68,7 @@ export function findRun(em: EntityManager, runId: number): Promise<JobRun | null
 export async function countRunsByTypeAndStatus(em: EntityManager): Promise<{ job_type: string; status: RunStatus; count: number }[]> {
   const rows = (await em
     .getConnection()
-    .execute('select job_type, status, count(*) as count from job_runs group by job_type, status')) as { job_type: string; status: RunStatus; count: number | string }[];
+    // Inside the caller's transaction: SQLite has one connection, and a query outside it would wait forever.
+    .execute('select job_type, status, count(*) as count from job_runs group by job_type, status', [], 'all', em.getTransactionContext())) as { job_type: string; status: RunStatus; count: number | string }[];
   return rows.map((row) => ({ job_type: row.job_type, status: row.status, count: Number(row.count) }));
 }

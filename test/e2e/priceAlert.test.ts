@@ -123,6 +123,21 @@ describe('price alert through the API', () => {
     expect((await platform.api('DELETE', `/jobs/${created.body.id}`)).status).toBe(404);
   });
 
+  it('counts runs by type and status in /metrics, and reports health', async () => {
+    const metrics = await fetch(`${platform.apiUrl}/metrics`);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    const text = await metrics.text();
+    expect(text).toContain('keel_job_runs_total{job_type="price_alert",status="COMPLETED"} 3');
+    expect(text).toContain('keel_job_runs_total{job_type="price_alert",status="FAILED"} 1');
+    expect(text).toContain('keel_process_cpu_seconds_total');
+
+    const health = await fetch(`${platform.apiUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('content-type')).toBe('application/health+json');
+    expect(await health.json()).toMatchObject({ status: 'pass', checks: { database: [{ status: 'pass' }], migrations: [{ status: 'pass' }], temporal: [{ status: 'pass' }] } });
+    expect((await fetch(`${platform.apiUrl}/health/ready`)).status).toBe(200);
+  });
+
   it('lists jobs with filters and cursors', async () => {
     await platform.api('POST', '/jobs', priceAlert({ user_id: 99, name: 'a' }));
     await platform.api('POST', '/jobs', priceAlert({ user_id: 99, name: 'b' }));

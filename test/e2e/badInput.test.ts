@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobSchedule } from '../../db/entities/index.ts';
+import { inTransaction } from '../../db/orm.ts';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+
+// Every bad request gets a clear problem+json naming the field, and leaves nothing half-written.
+describe('bad input through the API', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ db: 'sqlite' });
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  const valid = { name: 'eth', job_type: 'price_alert', target: 'ETHUSDT', task_params: { condition: 'below', value: 2000 }, cron: '*/15 * * * *', user_id: 1 };
+
+  async function expectNothingWritten() {
+    const rows = await inTransaction(platform.orm, (em) => em.count(JobSchedule));
+    expect(rows).toBe(0);
+    const schedules = [];
+    for await (const schedule of platform.temporal.client.schedule.list()) schedules.push(schedule.scheduleId);
+    expect(schedules).toEqual([]);
+  }
+
+  async function expectProblem(body: unknown, status: number, paths: string[]) {
+    const response = await platform.api('POST', '/jobs', body);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String), detail: expect.any(String) });
+    expect(response.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([...paths].sort());
+    await expectNothingWritten();
+    return response.body;
+  }
+
+  it('names every missing field', async () => {
+    await expectProblem({ name: 'x' }, 422, ['job_type', 'target', 'task_params', 'cron', 'user_id']);
+  });
+
+  it('rejects an unknown job type', async () => {
+    const problem = await expectProblem({ ...valid, job_type: 'moon_shot' }, 422, ['job_type']);
+    expect(problem.errors[0].message).toContain('price_alert');
+  });
+
+  it('rejects wrong types and unknown fields', async () => {
+    await expectProblem({ ...valid, user_id: '1', enabled: 'yes', extra: true }, 422, ['user_id', 'enabled', '(body)']);
+  });
+
+  it('rejects task_params and targets the job type does not accept', async () => {
+    await expectProblem({ ...valid, target: 'eth/usdt', task_params: { condition: 'sideways', value: -1 } }, 422, ['target', 'task_params.condition', 'task_params.value']);
+  });
+
+  it('rejects a time zone that does not exist', async () => {
+    await expectProblem({ ...valid, timezone: 'Mars/Olympus_Mons' }, 422, ['timezone']);
+  });
+
+  it('passes on the cron the Temporal server rejects, naming the field', async () => {
+    const problem = await expectProblem({ ...valid, cron: 'every tuesday' }, 422, ['cron']);
+    expect(problem.errors[0].message).toContain('rejected by Temporal');
+  });
+
+  it('rejects a body that is not JSON', async () => {
+    await expectProblem('{"name":', 422, ['(body)']);
+  });
+
+  it('rejects bad ids, filters and cursors', async () => {
+    for (const path of ['/jobs/abc', '/jobs?enabled=maybe', '/jobs?cursor=zzz', '/jobs?limit=5000', '/runs/-1', '/jobs/1/runs?status=DONE']) {
+      const response = await platform.api('GET', path);
+      expect(response.status, path).toBe(422);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect((await platform.api('GET', '/runs/999999')).status).toBe(404);
+    expect((await platform.api('POST', '/jobs/999999/trigger')).status).toBe(404);
+  });
+
+  it('answers 401 without a key or with a wrong one, but keeps health and metrics open', async () => {
+    const anonymous = await fetch(`${platform.apiUrl}/jobs`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
+    expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    expect((await platform.api('GET', '/jobs', undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await platform.api('POST', '/jobs', valid, { authorization: 'Basic abc' })).status).toBe(401);
+    await expectNothingWritten();
+    expect((await fetch(`${platform.apiUrl}/health/live`)).status).toBe(200);
+    expect((await fetch(`${platform.apiUrl}/metrics`)).status).toBe(200);
+  });
+});
