@@ -16,7 +16,7 @@ export interface TestDatabase {
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'keel-db-'));
-    return { url: `sqlite:${join(dir, 'keel.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return { url: `sqlite:${join(dir, 'keel.db')}`, drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
   }
   const server = inject('postgresUrl');
   const name = `keel_test_${randomUUID().replaceAll('-', '')}`;

@@ -66,8 +66,9 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
   });
 
   it('pages job schedules with filters', async () => {
-    await inTransaction(orm, async (em) => {
+    await inTransaction(orm, (em) => {
       for (const name of ['p1', 'p2', 'p3']) addJobSchedule(em, { ...job, user_id: 50, name, enabled: name !== 'p2' });
+      return Promise.resolve();
     });
     const first = await inTransaction(orm, (em) => listJobSchedules(em, { user_id: 50, limit: 2 }));
     expect(first.items.map((j) => j.name)).toEqual(['p1', 'p2']);
@@ -80,7 +81,7 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
 
   it('takes a run from ENQUEUED through RUNNING to COMPLETED, idempotently', async () => {
     const { workflow_id, scheduled_for, enqueued_at, job_snapshot } = start('job-1-manual-a');
-    await inTransaction(orm, async (em) => enqueueRun(em, { workflow_id, job_id: 1, job_type: 'price_alert', user_id: 1, job_snapshot, scheduled_for, enqueued_at }));
+    await inTransaction(orm, (em) => Promise.resolve(enqueueRun(em, { workflow_id, job_id: 1, job_type: 'price_alert', user_id: 1, job_snapshot, scheduled_for, enqueued_at })));
     let run = await inTransaction(orm, (em) => em.findOneOrFail(JobRun, { workflow_id }));
     expect(run.status).toBe('ENQUEUED');
 
@@ -129,7 +130,7 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
 
   it('refuses a second run with the same workflow ID', async () => {
     const { workflow_id, scheduled_for, enqueued_at, job_snapshot } = start('job-4-dup');
-    const enqueue = () => inTransaction(orm, async (em) => enqueueRun(em, { workflow_id, job_id: 4, job_type: 'price_alert', user_id: 1, job_snapshot, scheduled_for, enqueued_at }));
+    const enqueue = () => inTransaction(orm, (em) => Promise.resolve(enqueueRun(em, { workflow_id, job_id: 4, job_type: 'price_alert', user_id: 1, job_snapshot, scheduled_for, enqueued_at })));
     await enqueue();
     await expect(enqueue()).rejects.toThrow(/unique/i);
   });
