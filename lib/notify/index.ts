@@ -14,6 +14,6 @@ export function createNotifier(config: Config['notify'], logger: Logger, breaker
     case 'log':
       return createLogNotifier(logger);
     case 'telegram':
-      throw new Error('notify.channel telegram is not available yet');
+      throw new Error('the telegram channel is not available yet: config validation refuses it');
   }
 }
