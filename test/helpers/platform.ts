@@ -36,7 +36,7 @@ export interface TestPlatform {
  * The real platform in this process: config from the YAML files and an environment, a migrated database,
  * the Temporal dev server the suite started, an `alerts` worker and the HTTP API on a free port.
  */
-export async function startTestPlatform(options: { db: DatabaseKind; env?: Record<string, string> }): Promise<TestPlatform> {
+export async function startTestPlatform(options: { db: DatabaseKind; env?: Record<string, string>; logLines?: string[] }): Promise<TestPlatform> {
   const database = await createTestDatabase(options.db);
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-data-'));
   const config = loadConfig({
@@ -51,7 +51,7 @@ export async function startTestPlatform(options: { db: DatabaseKind; env?: Recor
     TEST_LOG_LEVEL: process.env.TEST_LOG_LEVEL,
     ...options.env,
   });
-  const logger = createLogger(config, { role: 'test' });
+  const logger = createLogger(config, { role: 'test' }, options.logLines ? { write: (line: string) => options.logLines!.push(line) } : undefined);
   installTemporalRuntime(logger);
 
   const orm = await initORM(config.db, logger);
