@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { JOB_SEARCH_ATTRIBUTES } from '../workflows/names.ts';
 import type { Config } from './config.ts';
 
@@ -16,9 +16,11 @@ export async function connectTemporal(config: Config['temporal']): Promise<Tempo
   return { connection, client: new Client({ connection, namespace: config.namespace }), namespace: config.namespace };
 }
 
-const INDEXED_VALUE_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+// @temporalio/proto is CommonJS: Node's ESM loader gives it to us as one default export.
+const { IndexedValueType } = proto.temporal.api.enums.v1;
+const INDEXED_VALUE_TYPE: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
 };
 
 /** Registers JobId, JobType and JobUserId in the namespace; a no-op when they exist already. */
