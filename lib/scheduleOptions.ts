@@ -2,19 +2,12 @@ import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client'
 import { TypedSearchAttributes } from '@temporalio/common';
 import { JOB_ID_KEY, JOB_TYPE_KEY, JOB_USER_ID_KEY, scheduleIdFor, scheduledWorkflowIdFor } from '../workflows/names.ts';
 import type { JobInput, JobMemo } from '../workflows/types.ts';
+import type { NewJobSchedule } from '../db/repositories/jobSchedules.ts';
 import type { JobTypeDefinition } from './jobTypes.ts';
 
 /** The fields of a JobSchedule that shape its Temporal Schedule. */
-export interface ScheduledJob {
+export interface ScheduledJob extends NewJobSchedule {
   id: number;
-  user_id: number;
-  name: string;
-  job_type: string;
-  target: string;
-  task_params: Record<string, unknown>;
-  cron: string;
-  timezone: string;
-  enabled: boolean;
 }
 
 export function jobInputOf(job: ScheduledJob): JobInput {

@@ -2,8 +2,11 @@ import { createJobRunActivities } from '../activities/jobRuns.ts';
 import { createMarketDataActivities } from '../activities/marketData.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
 import type { Orm } from '../db/orm.ts';
-import type { MarketDataProvider } from '../lib/marketData/index.ts';
-import type { Notifier } from '../lib/notify/index.ts';
+import type { Config } from '../lib/config.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createMarketDataProvider, type MarketDataProvider } from '../lib/marketData/index.ts';
+import { createNotifier, type Notifier } from '../lib/notify/index.ts';
+import { CircuitBreakers } from '../lib/resilience.ts';
 
 export interface ActivityDeps {
   orm: Orm;
@@ -22,3 +25,13 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The activities with the outside world the config names, each dependency behind its own circuit breaker. */
+export function createConfiguredActivities(config: Config, deps: { orm: Orm; logger: Logger; workerId: string }): Activities {
+  const breakers = new CircuitBreakers();
+  return createActivities({
+    ...deps,
+    marketData: createMarketDataProvider(config.market_data, breakers),
+    notifier: createNotifier(config.notify, deps.logger, breakers),
+  });
+}

@@ -3,11 +3,8 @@ import { isMigrated, initORM } from '../db/orm.ts';
 import { loadConfigOrExit, untilShutdownSignal } from '../lib/cli.ts';
 import { TASK_QUEUES, type TaskQueue } from '../lib/jobTypes.ts';
 import { createLogger } from '../lib/logger.ts';
-import { createMarketDataProvider } from '../lib/marketData/index.ts';
-import { createNotifier } from '../lib/notify/index.ts';
-import { CircuitBreakers } from '../lib/resilience.ts';
 import { installTemporalRuntime } from '../lib/temporalRuntime.ts';
-import { createActivities } from './activities.ts';
+import { createConfiguredActivities } from './activities.ts';
 import { connectWorker, createKeelWorker, workerIdentity } from './createWorker.ts';
 
 // One worker process for one task queue: `node workers/main.ts --queue alerts`.
@@ -28,13 +25,7 @@ if (!(await isMigrated(orm))) {
   await orm.close();
   process.exit(1);
 }
-const breakers = new CircuitBreakers();
-const activities = createActivities({
-  orm,
-  workerId: workerIdentity(queue),
-  marketData: createMarketDataProvider(config.market_data, breakers),
-  notifier: createNotifier(config.notify, logger, breakers),
-});
+const activities = createConfiguredActivities(config, { orm, logger, workerId: workerIdentity(queue) });
 const connection = await connectWorker(config.temporal);
 const worker = await createKeelWorker({ connection, namespace: config.temporal.namespace, queue, activities });
 

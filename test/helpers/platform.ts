@@ -6,12 +6,9 @@ import { startApi } from '../../api/startApi.ts';
 import { initORM, migrate, type DatabaseKind, type Orm } from '../../db/orm.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { createMarketDataProvider } from '../../lib/marketData/index.ts';
-import { createNotifier } from '../../lib/notify/index.ts';
-import { CircuitBreakers } from '../../lib/resilience.ts';
 import { connectTemporal, ensureSearchAttributes, type TemporalClient } from '../../lib/temporal.ts';
 import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
-import { createActivities } from '../../workers/activities.ts';
+import { createConfiguredActivities } from '../../workers/activities.ts';
 import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/createWorker.ts';
 import { createTestDatabase } from './databases.ts';
 
@@ -59,18 +56,12 @@ export async function startTestPlatform(options: { db: DatabaseKind; env?: Recor
   const temporal = await connectTemporal(config.temporal);
   await ensureSearchAttributes(temporal.connection, temporal.namespace);
 
-  const breakers = new CircuitBreakers();
   const connection = await connectWorker(config.temporal);
   const worker = await createKeelWorker({
     connection,
     namespace: config.temporal.namespace,
     queue: 'alerts',
-    activities: createActivities({
-      orm,
-      workerId: workerIdentity('alerts'),
-      marketData: createMarketDataProvider(config.market_data, breakers),
-      notifier: createNotifier(config.notify, logger, breakers),
-    }),
+    activities: createConfiguredActivities(config, { orm, logger, workerId: workerIdentity('alerts') }),
   });
   const workerRun = worker.run();
   const api = await startApi({ config, adminKey: ADMIN_KEY, orm, temporal, logger });

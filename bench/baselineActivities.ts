@@ -1,0 +1,7 @@
+export function createBaselineActivities() {
+  return {
+    noop(): Promise<void> {
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from '@temporalio/worker';
+import { startApi } from '../api/startApi.ts';
+import { JobRun } from '../db/entities/index.ts';
+import { inTransaction, initORM, migrate } from '../db/orm.ts';
+import { loadConfig } from '../lib/config.ts';
+import { createLogger } from '../lib/logger.ts';
+import { connectTemporal, ensureSearchAttributes } from '../lib/temporal.ts';
+import { installTemporalRuntime } from '../lib/temporalRuntime.ts';
+import { findFreePort } from '../scripts/freePort.ts';
+import { startTemporalDevServer } from '../scripts/temporalDevServer.ts';
+import { createConfiguredActivities } from '../workers/activities.ts';
+import { connectWorker, createKeelWorker, workerIdentity } from '../workers/createWorker.ts';
+import { createBaselineActivities } from './baselineActivities.ts';
+
+// `npm run bench:throughput [-- --runs 300 --concurrency 32]`: price alerts triggered through the HTTP API and
+// completed end to end (run recorded, price read, notification sent), against a bare one-activity workflow,
+// on the same dev server, in the same process.
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '32' } } });
+const RUNS = Number(values.runs);
+const CONCURRENCY = Number(values.concurrency);
+const ADMIN_KEY = 'bench-admin-key';
+
+const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
+const server = await startTemporalDevServer({ port: await findFreePort(), headless: true, namespaces: ['default'] });
+const config = loadConfig({
+  CONFIG_DIR: join(import.meta.dirname, '..', 'config'),
+  APP_ENV: 'test',
+  DATA_DIR: dir,
+  TEMPORAL_ADDRESS: server.address,
+  API_PORT: '0',
+  API_ADMIN_KEY: ADMIN_KEY,
+  LOG_LEVEL: 'error',
+});
+const logger = createLogger(config, { role: 'bench' });
+installTemporalRuntime(logger);
+const orm = await initORM(config.db, logger);
+await migrate(orm);
+const temporal = await connectTemporal(config.temporal);
+await ensureSearchAttributes(temporal.connection, temporal.namespace);
+const connection = await connectWorker(config.temporal);
+
+/** Runs `count` tasks with at most CONCURRENCY in flight; returns each one's latency in ms. */
+async function runAll(count: number, task: (index: number) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const index = next++;
+      const started = performance.now();
+      await task(index);
+      latencies.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, lane));
+  return latencies;
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+
+async function measure(name: string, task: (index: number) => Promise<void>) {
+  await runAll(Math.min(20, RUNS), task); // warm-up: bundles loaded, caches filled
+  const started = performance.now();
+  const latencies = await runAll(RUNS, task);
+  const seconds = (performance.now() - started) / 1000;
+  return { name, perSecond: RUNS / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+// Baseline: a bare workflow with one no-op activity, started and awaited through the client.
+const baselineWorker = await Worker.create({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: 'bench-baseline',
+  workflowsPath: join(import.meta.dirname, 'baselineWorkflow.ts'),
+  activities: createBaselineActivities(),
+});
+const baseline = await baselineWorker.runUntil(
+  measure('bare workflow, one no-op activity', (index) =>
+    temporal.client.workflow.execute('baselineWorkflow', { taskQueue: 'bench-baseline', workflowId: `baseline-${index}-${Date.now()}` }),
+  ),
+);
+
+// Keel: POST /jobs/{id}/trigger, then wait for the JobRun to be COMPLETED.
+const worker = await createKeelWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  queue: 'alerts',
+  activities: createConfiguredActivities(config, { orm, logger, workerId: workerIdentity('alerts') }),
+});
+const api = await startApi({ config, adminKey: ADMIN_KEY, orm, temporal, logger });
+const call = async (method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${api.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+};
+const job = await call('POST', '/jobs', {
+  name: 'bench',
+  job_type: 'price_alert',
+  target: 'BTCUSDT',
+  task_params: { condition: 'above', value: 1 },
+  cron: '0 0 1 1 *',
+  user_id: 1,
+});
+// The run is recorded COMPLETED before its workflow completes, so the workflow's result is the moment to check it.
+const completed = async (workflowId: string, runId: number) => {
+  await temporal.client.workflow.getHandle(workflowId).result();
+  const run = await inTransaction(orm, (em) => em.findOneOrFail(JobRun, { run_id: runId }));
+  if (run.status !== 'COMPLETED') throw new Error(`run ${runId} ended ${run.status}`);
+};
+const keel = await worker.runUntil(
+  measure('price alert via HTTP trigger, recorded run', async () => {
+    const { workflow_id, run_id } = await call('POST', `/jobs/${String(job.id)}/trigger`);
+    await completed(workflow_id as string, run_id as number);
+  }),
+);
+
+const rss = process.memoryUsage().rss / 2 ** 20;
+const format = (r: typeof keel) => `${r.name.padEnd(44)} ${r.perSecond.toFixed(1).padStart(7)} runs/s   p50 ${r.p50.toFixed(0).padStart(4)} ms   p95 ${r.p95.toFixed(0).padStart(4)} ms`;
+process.stdout.write(
+  [
+    `runs ${RUNS}, concurrency ${CONCURRENCY}, SQLite, Temporal dev server (in-memory), one process`,
+    format(baseline),
+    format(keel),
+    `ratio keel/baseline ${(keel.perSecond / baseline.perSecond).toFixed(2)}   rss ${rss.toFixed(0)} MiB`,
+    '',
+  ].join('\n'),
+);
+
+await temporal.client.schedule.getHandle(`job-${String(job.id)}`).delete();
+await api.close();
+await connection.close();
+await temporal.connection.close();
+await orm.close();
+await server.stop();
+rmSync(dir, { recursive: true, force: true });
