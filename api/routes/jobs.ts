@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { inTransaction, type Orm } from '../../db/orm.ts';
 import { decodeCursor } from '../../db/pagination.ts';
 import { listRuns } from '../../db/repositories/jobRuns.ts';
-import { listJobSchedules } from '../../db/repositories/jobSchedules.ts';
+import { findJobSchedule, listJobSchedules } from '../../db/repositories/jobSchedules.ts';
 import { RUN_STATUSES } from '../../db/entities/index.ts';
-import { ValidationError } from '../../lib/errors.ts';
+import { NotFoundError, ValidationError } from '../../lib/errors.ts';
 import type { JobScheduler } from '../../lib/jobScheduler.ts';
 import { JOB_TYPE_NAMES, jobTypeDefinition } from '../../lib/jobTypes.ts';
 import { jsonBody, parseWith, pathParamsOf, queryOf } from '../validation.ts';
@@ -98,8 +98,10 @@ export function jobRoutes({ orm, scheduler }: JobsDeps) {
     .get('/:id/runs', async (c) => {
       const { id } = pathParamsOf(c, idParam);
       const query = queryOf(c, listRunsQuery);
-      await scheduler.get(id);
-      const page = await inTransaction(orm, (em) => listRuns(em, { ...query, job_id: id }));
+      const page = await inTransaction(orm, async (em) => {
+        if (!(await findJobSchedule(em, id))) throw new NotFoundError(`job ${id} does not exist`);
+        return listRuns(em, { ...query, job_id: id });
+      });
       return c.json({ items: page.items.map(runView), next_cursor: page.next_cursor });
     });
 }

@@ -73,6 +73,7 @@ describe('bad input through the API', () => {
     }
     expect((await platform.api('GET', '/runs/999999')).status).toBe(404);
     expect((await platform.api('POST', '/jobs/999999/trigger')).status).toBe(404);
+    expect((await platform.api('GET', '/jobs/999999/runs')).status).toBe(404);
   });
 
   it('answers 401 without a key or with a wrong one, but keeps health and metrics open', async () => {

@@ -38,16 +38,16 @@ describe('scripts/start.ts', () => {
 
     const api = `http://127.0.0.1:${apiPort}`;
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const created = await (
+    const created: any = await (
       await fetch(`${api}/jobs`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ name: 'start', job_type: 'price_alert', target: 'BTCUSDT', task_params: { condition: 'above', value: 1 }, cron: '0 0 1 1 *', user_id: 1 }),
       })
     ).json();
-    const trigger = await (await fetch(`${api}/jobs/${created.id}/trigger`, { method: 'POST', headers })).json();
+    const trigger: any = await (await fetch(`${api}/jobs/${created.id}/trigger`, { method: 'POST', headers })).json();
     const run = await eventually(async () => {
-      const body = await (await fetch(`${api}/runs/${trigger.run_id}`, { headers })).json();
+      const body: any = await (await fetch(`${api}/runs/${trigger.run_id}`, { headers })).json();
       return body.status === 'COMPLETED' ? body : undefined;
     });
     expect(run.worker_id).toMatch(/^alerts@/);
