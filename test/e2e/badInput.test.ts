@@ -76,6 +76,13 @@ describe('bad input through the API', () => {
     expect((await platform.api('GET', '/jobs/999999/runs')).status).toBe(404);
   });
 
+  it('shows the effective config to the admin with secrets masked', async () => {
+    const config = await platform.api('GET', '/config');
+    expect(config.status).toBe(200);
+    expect(config.body).toMatchObject({ app_env: 'test', api: { admin_key: '***' }, temporal: { namespace: platform.config.temporal.namespace } });
+    expect(JSON.stringify(config.body)).not.toContain(platform.config.api.admin_key);
+  });
+
   it('answers 401 without a key or with a wrong one, but keeps health and metrics open', async () => {
     const anonymous = await fetch(`${platform.apiUrl}/jobs`);
     expect(anonymous.status).toBe(401);
