@@ -149,3 +149,26 @@ describe('SQLite connection settings', () => {
     await database.drop();
   });
 });
+
+describe('PostgreSQL connection pool', () => {
+  it('replaces connections the server dropped instead of handing them out', async () => {
+    const database = await createTestDatabase('postgresql');
+    const orm = await initORM({ url: database.url });
+    const admin = await initORM({ url: database.url });
+    await migrate(orm);
+    expect(await inTransaction(orm, (em) => em.count(JobSchedule))).toBe(0);
+
+    const [{ dropped }] = (await admin.em
+      .getConnection()
+      .execute(
+        "select count(pg_terminate_backend(pid))::int as dropped from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'",
+      )) as [{ dropped: number }];
+    expect(dropped).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(await inTransaction(orm, (em) => em.count(JobSchedule))).toBe(0);
+    await orm.close();
+    await admin.close();
+    await database.drop();
+  });
+});
