@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { priceAlertJob } from '../helpers/jobs.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
 // The log notifier and activity logs: every line an activity logs names its workflow, run, job and activity.
@@ -15,14 +16,7 @@ describe('activity log context', () => {
   });
 
   it('carries workflow_id, run_id, job_id and the activity name on activity lines', async () => {
-    const created = await platform.api('POST', '/jobs', {
-      name: 'log me',
-      job_type: 'price_alert',
-      target: 'ETHUSDT',
-      task_params: { condition: 'above', value: 1 },
-      cron: '0 0 1 1 *',
-      user_id: 5,
-    });
+    const created = await platform.api('POST', '/jobs', priceAlertJob({ name: 'log me', target: 'ETHUSDT', task_params: { condition: 'above', value: 1 }, user_id: 5 }));
     const trigger = await platform.api('POST', `/jobs/${created.body.id}/trigger`);
     const run = await eventually(async () => {
       const { body } = await platform.api('GET', `/runs/${trigger.body.run_id}`);

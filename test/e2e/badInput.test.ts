@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobSchedule } from '../../db/entities/index.ts';
 import { inTransaction } from '../../db/orm.ts';
+import { priceAlertJob } from '../helpers/jobs.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
 // Every bad request gets a clear problem+json naming the field, and leaves nothing half-written.
@@ -15,7 +16,7 @@ describe('bad input through the API', () => {
     await platform?.close();
   });
 
-  const valid = { name: 'eth', job_type: 'price_alert', target: 'ETHUSDT', task_params: { condition: 'below', value: 2000 }, cron: '*/15 * * * *', user_id: 1 };
+  const valid = priceAlertJob({ cron: '*/15 * * * *' });
 
   async function expectNothingWritten() {
     const rows = await inTransaction(platform.orm, (em) => em.count(JobSchedule));

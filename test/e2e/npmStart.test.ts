@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../scripts/freePort.ts';
 import { isTemporalReachable } from '../../scripts/temporalDevServer.ts';
+import { priceAlertJob } from '../helpers/jobs.ts';
 import { eventually } from '../helpers/platform.ts';
 
 // What `npm start` runs, as a real process tree: its own dev server, a worker process, the API; SIGTERM stops all.
@@ -42,7 +43,7 @@ describe('scripts/start.ts', () => {
       await fetch(`${api}/jobs`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ name: 'start', job_type: 'price_alert', target: 'BTCUSDT', task_params: { condition: 'above', value: 1 }, cron: '0 0 1 1 *', user_id: 1 }),
+        body: JSON.stringify(priceAlertJob({ task_params: { condition: 'above', value: 1 } })),
       })
     ).json();
     const trigger: any = await (await fetch(`${api}/jobs/${created.id}/trigger`, { method: 'POST', headers })).json();

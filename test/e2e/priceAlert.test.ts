@@ -1,6 +1,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
+import { priceAlertJob } from '../helpers/jobs.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.ts';
 
@@ -29,16 +30,6 @@ describe('price alert through the API', () => {
     webhook.received.length = 0;
   });
 
-  const priceAlert = (overrides: Record<string, unknown> = {}) => ({
-    name: 'BTC over 50k',
-    job_type: 'price_alert',
-    target: 'BTCUSDT',
-    task_params: { condition: 'above', value: 50_000 },
-    cron: '0 0 1 1 *',
-    user_id: 7,
-    ...overrides,
-  });
-
   async function triggerAndWait(jobId: number) {
     const trigger = await platform.api('POST', `/jobs/${jobId}/trigger`);
     expect(trigger.status).toBe(202);
@@ -50,7 +41,7 @@ describe('price alert through the API', () => {
   }
 
   it('notifies once when the condition holds', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlert());
+    const created = await platform.api('POST', '/jobs', priceAlertJob());
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ job_type: 'price_alert', enabled: true, timezone: 'UTC', schedule_id: `job-${created.body.id}` });
 
@@ -72,7 +63,7 @@ describe('price alert through the API', () => {
   });
 
   it('completes without notifying when the condition does not hold', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlert({ task_params: { condition: 'below', value: 40_000 } }));
+    const created = await platform.api('POST', '/jobs', priceAlertJob({ task_params: { condition: 'below', value: 40_000 } }));
     const run = await triggerAndWait(created.body.id);
 
     expect(run.status).toBe('COMPLETED');
@@ -81,7 +72,7 @@ describe('price alert through the API', () => {
   });
 
   it('fails fast, without retrying, on a symbol the exchange does not know', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlert({ target: 'NOPEUSDT' }));
+    const created = await platform.api('POST', '/jobs', priceAlertJob({ target: 'NOPEUSDT' }));
     const asked = binance.requests.length;
     const started = Date.now();
     const run = await triggerAndWait(created.body.id);
@@ -95,7 +86,7 @@ describe('price alert through the API', () => {
   });
 
   it('survives a transient exchange outage by retrying', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlert({ target: 'ETHUSDT', task_params: { condition: 'above', value: 3000 } }));
+    const created = await platform.api('POST', '/jobs', priceAlertJob({ target: 'ETHUSDT', task_params: { condition: 'above', value: 3000 } }));
     binance.failNext(2, 503);
     const run = await triggerAndWait(created.body.id);
 
@@ -105,7 +96,7 @@ describe('price alert through the API', () => {
   });
 
   it('shows the live schedule and deletes it with the job', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlert({ cron: '*/10 * * * *' }));
+    const created = await platform.api('POST', '/jobs', priceAlertJob({ cron: '*/10 * * * *' }));
     const shown = await platform.api('GET', `/jobs/${created.body.id}`);
     expect(shown.status).toBe(200);
     expect(shown.body.schedule).toMatchObject({ paused: false, num_actions_taken: 0 });
@@ -139,9 +130,9 @@ describe('price alert through the API', () => {
   });
 
   it('lists jobs with filters and cursors', async () => {
-    await platform.api('POST', '/jobs', priceAlert({ user_id: 99, name: 'a' }));
-    await platform.api('POST', '/jobs', priceAlert({ user_id: 99, name: 'b' }));
-    await platform.api('POST', '/jobs', priceAlert({ user_id: 99, name: 'c', enabled: false }));
+    await platform.api('POST', '/jobs', priceAlertJob({ user_id: 99, name: 'a' }));
+    await platform.api('POST', '/jobs', priceAlertJob({ user_id: 99, name: 'b' }));
+    await platform.api('POST', '/jobs', priceAlertJob({ user_id: 99, name: 'c', enabled: false }));
     const first = await platform.api('GET', '/jobs?user_id=99&limit=2');
     expect(first.body.items.map((j: { name: string }) => j.name)).toEqual(['a', 'b']);
     const second = await platform.api('GET', `/jobs?user_id=99&limit=2&cursor=${first.body.next_cursor}`);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { priceAlertJob } from '../helpers/jobs.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
 // On PostgreSQL, with the offline simulated market data: the Temporal Schedule fires by itself.
@@ -14,14 +15,7 @@ describe('a schedule that fires by itself', () => {
   });
 
   it('runs every 5 seconds on the spec boundaries and records each run', async () => {
-    const created = await platform.api('POST', '/jobs', {
-      name: 'every five seconds',
-      job_type: 'price_alert',
-      target: 'BTCUSDT',
-      task_params: { condition: 'above', value: 1 },
-      cron: '*/5 * * * * * *',
-      user_id: 3,
-    });
+    const created = await platform.api('POST', '/jobs', priceAlertJob({ name: 'every five seconds', task_params: { condition: 'above', value: 1 }, cron: '*/5 * * * * * *', user_id: 3 }));
     expect(created.status).toBe(201);
 
     const runs = await eventually(

@@ -1,0 +1,12 @@
+/** A valid POST /jobs body for a price alert that never fires by itself; override what a test is about. */
+export function priceAlertJob(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'BTC over 50k',
+    job_type: 'price_alert',
+    target: 'BTCUSDT',
+    task_params: { condition: 'above', value: 50_000 },
+    cron: '0 0 1 1 *',
+    user_id: 7,
+    ...overrides,
+  };
+}
