@@ -16,9 +16,6 @@ const READY_TIMEOUT_MS = 30_000;
 export interface ThrowawayPostgres {
   /** URL of the `postgres` database, as the superuser `keel` (no password: trust on loopback). */
   url: string;
-  port: number;
-  /** Creates a database and returns its URL. */
-  createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +26,6 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   const owner = process.getuid?.() === 0 ? await postgresUser() : undefined;
   const dataDir = await mkdtemp(join(tmpdir(), 'keel-pg-'));
   const port = await findFreePort();
-  const urlOf = (database: string) => `postgresql://${SUPERUSER}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   const client = ['-h', '127.0.0.1', '-p', String(port), '-U', SUPERUSER];
 
   let server: ManagedProcess | undefined;
@@ -53,16 +49,7 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
     throw error;
   }
 
-  return {
-    url: urlOf('postgres'),
-    port,
-    async createDatabase(name) {
-      // createdb quotes the name and issues CREATE DATABASE.
-      await run(join(bin, 'createdb'), [...client, name]);
-      return urlOf(name);
-    },
-    stop,
-  };
+  return { url: `postgresql://${SUPERUSER}@127.0.0.1:${port}/postgres`, stop };
 }
 
 /** The newest Debian PostgreSQL, else the one pg_config names; installs the Debian package when root and there is none. */
