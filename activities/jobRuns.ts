@@ -1,6 +1,9 @@
 import { log } from '@temporalio/activity';
 import { inTransaction, type Orm } from '../db/orm.ts';
+import type { RunError } from '../db/entities/index.ts';
 import { markRunFinished, markRunStarted, type RunEnd } from '../db/repositories/jobRuns.ts';
+
+export type { RunError };
 
 export interface JobRunDeps {
   orm: Orm;
@@ -24,7 +27,7 @@ export interface RunFinishedInput {
   workflow_id: string;
   status: RunEnd['status'];
   result?: unknown;
-  error?: { type: string; message: string; non_retryable?: boolean };
+  error?: RunError;
   finished_at: string;
 }
 
@@ -60,3 +63,5 @@ export function createJobRunActivities({ orm, workerId }: JobRunDeps) {
     },
   };
 }
+
+export type JobRunActivities = ReturnType<typeof createJobRunActivities>;

@@ -1,6 +1,5 @@
 import { log } from '@temporalio/activity';
 import type { MarketDataProvider, PriceQuote } from '../lib/marketData/index.ts';
-import { asActivity } from './failures.ts';
 
 export interface MarketDataDeps {
   marketData: MarketDataProvider;
@@ -9,11 +8,11 @@ export interface MarketDataDeps {
 export function createMarketDataActivities({ marketData }: MarketDataDeps) {
   return {
     async getPrice(symbol: string): Promise<PriceQuote> {
-      return asActivity(async () => {
-        const quote = await marketData.getPrice(symbol);
-        log.info('price fetched', { provider: marketData.name, symbol, price: quote.price });
-        return quote;
-      });
+      const quote = await marketData.getPrice(symbol);
+      log.info('price fetched', { provider: marketData.name, symbol, price: quote.price });
+      return quote;
     },
   };
 }
+
+export type MarketDataActivities = ReturnType<typeof createMarketDataActivities>;

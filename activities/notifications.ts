@@ -1,6 +1,5 @@
 import { log } from '@temporalio/activity';
 import type { Delivery, Notification, Notifier } from '../lib/notify/index.ts';
-import { asActivity } from './failures.ts';
 
 export interface NotificationDeps {
   notifier: Notifier;
@@ -9,11 +8,11 @@ export interface NotificationDeps {
 export function createNotificationActivities({ notifier }: NotificationDeps) {
   return {
     async sendNotification(notification: Notification): Promise<Delivery> {
-      return asActivity(async () => {
-        const delivery = await notifier.send(notification);
-        log.info('notification sent', { channel: delivery.channel, idempotency_key: notification.idempotency_key });
-        return delivery;
-      });
+      const delivery = await notifier.send(notification);
+      log.info('notification sent', { channel: delivery.channel, delivered: delivery.delivered, idempotency_key: notification.idempotency_key });
+      return delivery;
     },
   };
 }
+
+export type NotificationActivities = ReturnType<typeof createNotificationActivities>;

@@ -5,15 +5,15 @@ import { parseArgs } from 'node:util';
 import { Worker } from '@temporalio/worker';
 import { startApi } from '../api/startApi.ts';
 import { JobRun } from '../db/entities/index.ts';
-import { inTransaction, initORM, migrate } from '../db/orm.ts';
+import { inTransaction } from '../db/orm.ts';
+import { bootPlatform } from '../lib/boot.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
-import { connectTemporal, ensureSearchAttributes } from '../lib/temporal.ts';
 import { installTemporalRuntime } from '../lib/temporalRuntime.ts';
 import { findFreePort } from '../scripts/freePort.ts';
 import { startTemporalDevServer } from '../scripts/temporalDevServer.ts';
-import { createConfiguredActivities } from '../workers/activities.ts';
 import { connectWorker, createKeelWorker, workerIdentity } from '../workers/createWorker.ts';
+import { createWorkerServices } from '../workers/services.ts';
 import { createBaselineActivities } from './baselineActivities.ts';
 
 // `npm run bench:throughput [-- --runs 300 --concurrency 32]`: price alerts triggered through the HTTP API and
@@ -38,10 +38,8 @@ const config = loadConfig({
 });
 const logger = createLogger(config, { role: 'bench' });
 installTemporalRuntime(logger);
-const orm = await initORM(config.db, logger);
-await migrate(orm);
-const temporal = await connectTemporal(config.temporal);
-await ensureSearchAttributes(temporal.connection, temporal.namespace);
+const platform = await bootPlatform(config, logger, { migrations: 'apply' });
+const { orm, temporal } = platform;
 const connection = await connectWorker(config.temporal);
 
 /** Runs `count` tasks with at most CONCURRENCY in flight; returns each one's latency in ms. */
@@ -89,7 +87,7 @@ const worker = await createKeelWorker({
   connection,
   namespace: config.temporal.namespace,
   queue: 'alerts',
-  activities: createConfiguredActivities(config, { orm, logger, workerId: workerIdentity('alerts') }),
+  services: createWorkerServices(config, { orm, logger, workerId: workerIdentity('alerts') }),
 });
 const api = await startApi({ config, adminKey: ADMIN_KEY, orm, temporal, logger });
 const call = async (method: string, path: string, body?: unknown) => {
@@ -137,7 +135,6 @@ process.stdout.write(
 await temporal.client.schedule.getHandle(`job-${String(job.id)}`).delete();
 await api.close();
 await connection.close();
-await temporal.connection.close();
-await orm.close();
+await platform.close();
 await server.stop();
 rmSync(dir, { recursive: true, force: true });

@@ -2,15 +2,16 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription
 import { JobRun, type JobSchedule } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { enqueueRun } from '../db/repositories/jobRuns.ts';
-import { addJobSchedule, findJobSchedule, type NewJobSchedule } from '../db/repositories/jobSchedules.ts';
+import { addJobSchedule, findJobSchedule, listJobSchedules, type JobScheduleFilter, type NewJobSchedule } from '../db/repositories/jobSchedules.ts';
+import type { Page } from '../db/pagination.ts';
 import { manualWorkflowIdFor, scheduleIdFor } from '../workflows/names.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import { jobTypeDefinition, type JobTypeDefinition } from './jobTypes.ts';
 import type { Logger } from './logger.ts';
-import { jobInputOf, jobMemoOf, jobSearchAttributesOf, scheduleOptionsOf } from './scheduleOptions.ts';
+import { jobInputOf, scheduleOptionsOf, workflowStartOf } from './scheduleOptions.ts';
 import type { TemporalClient } from './temporal.ts';
 
-const GRPC_INVALID_ARGUMENT = 3;
+const LIST_DEADLINE_MS = 2_000;
 
 /** What Temporal says about a job's schedule right now. */
 export interface LiveSchedule {
@@ -71,6 +72,17 @@ export class JobScheduler {
     return { job, schedule };
   }
 
+  /** A page of jobs, each with the next fire time Temporal has now (the stored one when Temporal does not answer in time). */
+  async list(filter: JobScheduleFilter): Promise<Page<JobSchedule>> {
+    const page = await inTransaction(this.#orm, (em) => listJobSchedules(em, filter));
+    const nextRuns = await this.#nextRunTimes(page.items.map((job) => scheduleIdFor(job.id)));
+    for (const job of page.items) {
+      const next = nextRuns.get(scheduleIdFor(job.id));
+      if (next !== undefined) job.next_run_at = next;
+    }
+    return page;
+  }
+
   /** Deletes the schedule, then the row; a row whose delete fails gets its schedule back. */
   async delete(id: number): Promise<void> {
     let deletedSchedule: JobSchedule | undefined;
@@ -107,16 +119,9 @@ export class JobScheduler {
       });
       return { job, run };
     });
-    const definition = requireDefinition(job.job_type);
+    const { workflowType, ...start } = workflowStartOf(job, requireDefinition(job.job_type));
     try {
-      await this.#temporal.client.workflow.start(definition.workflowType, {
-        workflowId: run.workflow_id,
-        taskQueue: definition.taskQueue,
-        args: [jobInputOf(job)],
-        memo: { ...jobMemoOf(job) },
-        typedSearchAttributes: jobSearchAttributesOf(job),
-        workflowExecutionTimeout: '1 hour',
-      });
+      await this.#temporal.client.workflow.start(workflowType, { workflowId: run.workflow_id, ...start });
     } catch (error) {
       await inTransaction(this.#orm, (em) => em.nativeDelete(JobRun, { run_id: run.run_id }));
       throw error;
@@ -130,10 +135,9 @@ export class JobScheduler {
       await this.#temporal.client.schedule.create(options);
     } catch (error) {
       if (error instanceof ScheduleAlreadyRunning) {
-        // An orphan from a create that crashed before its row committed: this row owns the ID now.
-        this.#logger.warn({ schedule_id: options.scheduleId }, 'replacing orphaned schedule');
-        await this.#temporal.client.schedule.getHandle(options.scheduleId).delete();
-        await this.#temporal.client.schedule.create(options);
+        // An orphan from a create that crashed before its row committed: this row owns the ID now; its history stays.
+        this.#logger.warn({ schedule_id: options.scheduleId }, 'taking over an orphaned schedule: updating it in place');
+        await this.#temporal.client.schedule.getHandle(options.scheduleId).update(() => ({ spec: options.spec, action: options.action, policies: options.policies, state: { paused: !job.enabled, note: options.state?.note } }));
         return;
       }
       throw asScheduleValidationError(error);
@@ -176,6 +180,21 @@ export class JobScheduler {
     }
   }
 
+  /** One visibility query for a page of schedules: their next action times, or nothing when Temporal is slow or down. */
+  async #nextRunTimes(scheduleIds: string[]): Promise<Map<string, Date | null>> {
+    const found = new Map<string, Date | null>();
+    if (scheduleIds.length === 0) return found;
+    const query = `ScheduleId IN (${scheduleIds.map((id) => JSON.stringify(id)).join(', ')})`;
+    try {
+      await this.#temporal.connection.withDeadline(Date.now() + LIST_DEADLINE_MS, async () => {
+        for await (const schedule of this.#temporal.client.schedule.list({ query })) found.set(schedule.scheduleId, schedule.info.nextActionTimes[0] ?? null);
+      });
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'could not read next run times from Temporal; showing the stored ones');
+    }
+    return found;
+  }
+
   async #nextRunAt(scheduleId: string): Promise<Date | null> {
     const description = await this.#describe(scheduleId);
     return description?.info.nextActionTimes[0] ?? null;
@@ -188,14 +207,19 @@ function requireDefinition(jobType: string): JobTypeDefinition {
   return definition;
 }
 
+/**
+ * Whether the server refused the schedule spec. The SDK turns exactly that INVALID_ARGUMENT into a bare TypeError
+ * thrown from its rethrowGrpcError; every other TypeError is a bug of ours and must stay a 500.
+ */
+export function isScheduleSpecRefusal(error: unknown): error is TypeError {
+  return error instanceof TypeError && /\brethrowGrpcError\b/.test(error.stack ?? '');
+}
+
 /** The server is the judge of cron strings and time zones: its refusal becomes a field error. */
 function asScheduleValidationError(error: unknown): unknown {
-  // The SDK turns the server's INVALID_ARGUMENT for a schedule spec into a TypeError carrying the server's words.
-  const invalid = error instanceof TypeError || (error as { code?: number }).code === GRPC_INVALID_ARGUMENT;
-  if (!invalid) return error;
-  const message = (error as Error).message.replace(/^\d+ INVALID_ARGUMENT: /, '');
-  const path = /time ?zone|location/i.test(message) ? 'timezone' : 'cron';
-  return new ValidationError([{ path, message: `rejected by Temporal: ${message}` }]);
+  if (!isScheduleSpecRefusal(error)) return error;
+  const path = /time ?zone|location/i.test(error.message) ? 'timezone' : 'cron';
+  return new ValidationError([{ path, message: `rejected by Temporal: ${error.message}` }]);
 }
 
 export function liveScheduleOf(description: ScheduleDescription): LiveSchedule {

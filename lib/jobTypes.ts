@@ -1,29 +1,73 @@
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
-import { PRICE_CONDITIONS } from '../workflows/types.ts';
+import { createMarketDataActivities } from '../activities/marketData.ts';
+import { createNotificationActivities } from '../activities/notifications.ts';
+import type * as workflows from '../workflows/index.ts';
+import type { JobInput } from '../workflows/types.ts';
+import { priceAlertParams } from './jobParams/priceAlert.ts';
+import type { WorkerServices } from '../workers/services.ts';
+
+// The single source of truth for a job type: adding one means a workflow file, an activities file and an entry here.
 
 /** Every task queue of the contract; one worker process serves one queue. */
 export const TASK_QUEUES = ['alerts', 'reports', 'maintenance', 'trading', 'notifications'] as const;
 export type TaskQueue = (typeof TASK_QUEUES)[number];
 
-export interface JobTypeDefinition {
-  taskQueue: TaskQueue;
-  workflowType: string;
-  /** What `target` names for this job type. */
-  target: z.ZodType<string>;
-  taskParams: z.ZodType<Record<string, unknown>>;
+/** The name of a workflow exported by workflows/index.ts: a typo fails `tsc`. */
+export type WorkflowName = keyof typeof workflows;
+
+// Activities are plain async functions; their argument types are the workflow's business, checked there.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ActivityFunctions = Record<string, (...args: any[]) => Promise<unknown>>;
+/** Builds a set of activities from the worker's services (each factory takes only what it needs). */
+export type ActivityFactory = (services: WorkerServices) => ActivityFunctions;
+
+/** How a job type's runs are started, whether by its schedule or by a manual trigger. */
+export interface RunOptions {
+  /** The whole run, retries included; past it the run ends TIMED_OUT. */
+  executionTimeoutMs: number;
+  /** What the schedule does with a fire while an earlier run is still going. */
+  overlap: ScheduleOverlapPolicy;
+  /** How late a fire may still start after the server was unavailable. */
+  catchupWindowMs: number;
 }
 
+/** Params are a JSON object; each job type's schema says which. */
+type ParamsSchema = z.ZodType<Record<string, unknown>>;
+
+export interface JobTypeDefinition<S extends ParamsSchema = ParamsSchema> {
+  workflow: WorkflowName;
+  taskQueue: TaskQueue;
+  /** What `target` names for this job type. */
+  target: z.ZodType<string>;
+  taskParams: S;
+  /** The activities the workflow calls; the queue's worker registers these and no others. */
+  activities: readonly ActivityFactory[];
+  run: RunOptions;
+}
+
+/** The workflow's input must be the job with this schema's parsed params: a mismatch fails `tsc` here. */
+type AcceptsParams<W extends WorkflowName, S extends ParamsSchema> = JobInput<z.output<S>> extends Parameters<(typeof workflows)[W]>[0] ? unknown : never;
+
+function defineJobType<W extends WorkflowName, S extends ParamsSchema>(definition: JobTypeDefinition<S> & { workflow: W } & AcceptsParams<W, S>): JobTypeDefinition<S> {
+  return definition;
+}
+
+const MINUTE = 60_000;
 const symbol = z.string().regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT');
 
 /** The job types that have a workflow; the API accepts exactly these. */
 export const JOB_TYPES = {
-  price_alert: {
+  price_alert: defineJobType({
+    workflow: 'priceAlertWorkflow',
     taskQueue: 'alerts',
-    workflowType: 'priceAlertWorkflow',
     target: symbol,
-    taskParams: z.strictObject({ condition: z.enum(PRICE_CONDITIONS), value: z.number().positive() }),
-  },
-} satisfies Record<string, JobTypeDefinition>;
+    taskParams: priceAlertParams,
+    activities: [createMarketDataActivities, createNotificationActivities],
+    // A slow run is not doubled up; one fire waits behind it.
+    run: { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE },
+  }),
+} as const satisfies Record<string, JobTypeDefinition>;
 
 export type JobType = keyof typeof JOB_TYPES;
 export const JOB_TYPE_NAMES = Object.keys(JOB_TYPES) as JobType[];
@@ -32,7 +76,12 @@ export function jobTypeDefinition(jobType: string): JobTypeDefinition | undefine
   return Object.hasOwn(JOB_TYPES, jobType) ? JOB_TYPES[jobType as JobType] : undefined;
 }
 
+/** The job types whose workflows run on a queue. */
+export function jobTypesOn(queue: TaskQueue): JobTypeDefinition[] {
+  return Object.values(JOB_TYPES).filter((definition) => definition.taskQueue === queue);
+}
+
 /** The task queues that have at least one job type: the ones that need a worker. */
 export function activeTaskQueues(): TaskQueue[] {
-  return TASK_QUEUES.filter((queue) => Object.values(JOB_TYPES).some((definition) => definition.taskQueue === queue));
+  return TASK_QUEUES.filter((queue) => jobTypesOn(queue).length > 0);
 }

@@ -1,4 +1,4 @@
-import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
+import type { ScheduleOptions } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { JOB_ID_KEY, JOB_TYPE_KEY, JOB_USER_ID_KEY, scheduleIdFor, scheduledWorkflowIdFor } from '../workflows/names.ts';
 import type { JobInput, JobMemo } from '../workflows/types.ts';
@@ -26,23 +26,35 @@ export function jobSearchAttributesOf(job: ScheduledJob): TypedSearchAttributes 
   ]);
 }
 
+/** How one run of a job is started, by its schedule or by a manual trigger alike (only the workflow ID differs). */
+export interface JobWorkflowStart {
+  workflowType: string;
+  taskQueue: string;
+  args: [JobInput];
+  memo: Record<string, unknown>;
+  typedSearchAttributes: TypedSearchAttributes;
+  /** Milliseconds. */
+  workflowExecutionTimeout: number;
+}
+
+export function workflowStartOf(job: ScheduledJob, definition: JobTypeDefinition): JobWorkflowStart {
+  return {
+    workflowType: definition.workflow,
+    taskQueue: definition.taskQueue,
+    args: [jobInputOf(job)],
+    memo: { ...jobMemoOf(job) },
+    typedSearchAttributes: jobSearchAttributesOf(job),
+    workflowExecutionTimeout: definition.run.executionTimeoutMs,
+  };
+}
+
 /** The Temporal Schedule `job-<id>` that runs a job: its cron, its workflow, and what to do when runs pile up. */
 export function scheduleOptionsOf(job: ScheduledJob, definition: JobTypeDefinition): ScheduleOptions {
   return {
     scheduleId: scheduleIdFor(job.id),
     spec: { cronExpressions: [job.cron], timezone: job.timezone },
-    action: {
-      type: 'startWorkflow',
-      workflowType: definition.workflowType,
-      workflowId: scheduledWorkflowIdFor(job.id),
-      taskQueue: definition.taskQueue,
-      args: [jobInputOf(job)],
-      memo: { ...jobMemoOf(job) },
-      typedSearchAttributes: jobSearchAttributesOf(job),
-      workflowExecutionTimeout: '1 hour',
-    },
-    // A slow run is not doubled up; one fire waits behind it.
-    policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: '1 minute', pauseOnFailure: false },
+    action: { type: 'startWorkflow', workflowId: scheduledWorkflowIdFor(job.id), ...workflowStartOf(job, definition) },
+    policies: { overlap: definition.run.overlap, catchupWindow: definition.run.catchupWindowMs, pauseOnFailure: false },
     state: { paused: !job.enabled, note: job.enabled ? undefined : 'created paused' },
     memo: { ...jobMemoOf(job) },
     typedSearchAttributes: jobSearchAttributesOf(job),

@@ -2,12 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startApi } from '../api/startApi.ts';
-import { initORM, migrate } from '../db/orm.ts';
 import { resolveAdminKey } from '../lib/adminKey.ts';
+import { bootPlatform } from '../lib/boot.ts';
 import { loadConfigOrExit, untilShutdownSignal } from '../lib/cli.ts';
 import { activeTaskQueues } from '../lib/jobTypes.ts';
 import { createLogger } from '../lib/logger.ts';
-import { connectTemporal, ensureSearchAttributes } from '../lib/temporal.ts';
 import { isTemporalReachable, startTemporalDevServer } from './temporalDevServer.ts';
 
 // `npm start`: the whole platform on one machine — Temporal dev server (unless one answers), one worker per queue, the API.
@@ -23,10 +22,6 @@ const logger = createLogger(config, { role: 'start' });
 const dataDir = resolve(config.data_dir);
 mkdirSync(join(dataDir, 'logs'), { recursive: true });
 
-const orm = await initORM(config.db, logger);
-const applied = await migrate(orm);
-if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-
 let devServer: Awaited<ReturnType<typeof startTemporalDevServer>> | undefined;
 if (await isTemporalReachable(config.temporal.address)) {
   logger.info({ address: config.temporal.address }, 'using the Temporal server that answers there');
@@ -40,8 +35,7 @@ if (await isTemporalReachable(config.temporal.address)) {
     logFile: join(dataDir, 'logs', 'temporal.log'),
   });
 }
-const temporal = await connectTemporal(config.temporal);
-await ensureSearchAttributes(temporal.connection, temporal.namespace);
+const platform = await bootPlatform(config, logger, { migrations: 'apply' });
 
 const workers = new Map<string, ChildProcess>();
 let stopping = false;
@@ -58,7 +52,7 @@ for (const queue of activeTaskQueues()) {
 }
 
 const adminKey = resolveAdminKey(config);
-const api = await startApi({ config, adminKey: adminKey.key, orm, temporal, logger });
+const api = await startApi({ config, adminKey: adminKey.key, orm: platform.orm, temporal: platform.temporal, logger });
 const uiUrl = devServer?.uiUrl ?? `http://${config.temporal.address.split(':')[0]}:${config.temporal.ui_port} (if that server has a UI)`;
 
 process.stdout.write(
@@ -92,7 +86,6 @@ await Promise.all(
       }),
   ),
 );
-await temporal.connection.close();
+await platform.close();
 await devServer?.stop();
-await orm.close();
 logger.info('stopped');

@@ -1,63 +1,116 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
   isCancellation,
+  log,
   proxyLocalActivities,
   workflowInfo,
+  type ActivityInput,
+  type LocalActivityInput,
   type Next,
   type WorkflowExecuteInput,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptorsFactory,
+  type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
-import type { createJobRunActivities } from '../activities/jobRuns.ts';
-import { SCHEDULED_START_TIME_KEY } from './names.ts';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { JobRunActivities, RunError } from '../activities/jobRuns.ts';
+import { RUN_ID_HEADER, SCHEDULED_START_TIME_KEY } from './names.ts';
 import type { JobInput, JobMemo } from './types.ts';
 
-const { recordRunStarted, recordRunFinished } = proxyLocalActivities<ReturnType<typeof createJobRunActivities>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+// Bounded: with the database down the job goes on, and the run reconciler records its outcome afterwards.
+const { recordRunStarted, recordRunFinished } = proxyLocalActivities<JobRunActivities>({
+  startToCloseTimeout: '5 seconds',
+  scheduleToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
+
+/** What the recorder learned about this run, shared with the outbound interceptor of the same workflow. */
+interface RunContext {
+  runId?: number;
+}
 
 /** Records a JobRun for every job workflow (RUNNING, then COMPLETED, FAILED or CANCELLED): one mechanism for all job types. */
 class JobRunRecorder implements WorkflowInboundCallsInterceptor {
+  readonly run: RunContext;
+
+  constructor(run: RunContext) {
+    this.run = run;
+  }
+
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const info = workflowInfo();
     const memo = info.memo as Partial<JobMemo> | undefined;
     if (typeof memo?.job_id !== 'number') return next(input);
 
     const job = input.args[0] as JobInput;
-    await recordRunStarted({
-      workflow_id: info.workflowId,
-      temporal_run_id: info.runId,
-      job_id: memo.job_id,
-      job_type: job.job_type,
-      user_id: job.user_id,
-      job_snapshot: job,
-      scheduled_for: (info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY) ?? info.startTime).toISOString(),
-      enqueued_at: info.startTime.toISOString(),
-      started_at: new Date().toISOString(),
-    });
+    this.run.runId = await bestEffort('recordRunStarted', () =>
+      recordRunStarted({
+        workflow_id: info.workflowId,
+        temporal_run_id: info.runId,
+        job_id: memo.job_id!,
+        job_type: job.job_type,
+        user_id: job.user_id,
+        job_snapshot: job,
+        scheduled_for: (info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY) ?? info.startTime).toISOString(),
+        enqueued_at: info.startTime.toISOString(),
+        started_at: new Date().toISOString(),
+      }),
+    );
+    let result: unknown;
     try {
-      const result = await next(input);
-      await recordRunFinished({ workflow_id: info.workflowId, status: 'COMPLETED', result, finished_at: new Date().toISOString() });
-      return result;
+      result = await next(input);
     } catch (error) {
+      // The run goes on in the next execution of the chain, which records it again under the same workflow ID.
+      if (error instanceof ContinueAsNew) throw error;
       // The record must land even when the run itself is being cancelled.
       await CancellationScope.nonCancellable(() =>
-        recordRunFinished({
-          workflow_id: info.workflowId,
-          status: isCancellation(error) ? 'CANCELLED' : 'FAILED',
-          error: describeFailure(error),
-          finished_at: new Date().toISOString(),
-        }),
+        bestEffort('recordRunFinished', () =>
+          recordRunFinished({ workflow_id: info.workflowId, status: isCancellation(error) ? 'CANCELLED' : 'FAILED', error: describeFailure(error), finished_at: new Date().toISOString() }),
+        ),
       );
       throw error;
     }
+    await bestEffort('recordRunFinished', () => recordRunFinished({ workflow_id: info.workflowId, status: 'COMPLETED', result, finished_at: new Date().toISOString() }));
+    return result;
+  }
+}
+
+/** Sends the JobRun's id along with every activity, for its log lines. */
+class RunIdHeader implements WorkflowOutboundCallsInterceptor {
+  readonly run: RunContext;
+
+  constructor(run: RunContext) {
+    this.run = run;
+  }
+
+  scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
+    return next(this.#withRunId(input));
+  }
+
+  scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>) {
+    return next(this.#withRunId(input));
+  }
+
+  #withRunId<T extends ActivityInput | LocalActivityInput>(input: T): T {
+    if (this.run.runId === undefined) return input;
+    return { ...input, headers: { ...input.headers, [RUN_ID_HEADER]: defaultPayloadConverter.toPayload(this.run.runId) } };
+  }
+}
+
+/** A recording that could not be made is logged, not fatal: the reconciler closes the run from Temporal's record. */
+async function bestEffort<T>(what: string, record: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await record();
+  } catch (error) {
+    log.warn(`${what} did not land; the run reconciler will record it`, { error: error instanceof Error ? error.message : String(error) });
+    return undefined;
   }
 }
 
 /** The first application failure in the chain names what went wrong (an activity failure wraps it). */
-function describeFailure(error: unknown): { type: string; message: string; non_retryable: boolean } {
+function describeFailure(error: unknown): RunError {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if (cause instanceof ApplicationFailure) {
       return { type: cause.type ?? 'ApplicationFailure', message: cause.message, non_retryable: Boolean(cause.nonRetryable) };
@@ -67,4 +120,7 @@ function describeFailure(error: unknown): { type: string; message: string; non_r
   return { type: err.name, message: err.message, non_retryable: false };
 }
 
-export const interceptors: WorkflowInterceptorsFactory = () => ({ inbound: [new JobRunRecorder()] });
+export const interceptors: WorkflowInterceptorsFactory = () => {
+  const run: RunContext = {};
+  return { inbound: [new JobRunRecorder(run)], outbound: [new RunIdHeader(run)] };
+};

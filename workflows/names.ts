@@ -29,3 +29,6 @@ export function jobIdFromWorkflowId(workflowId: string): number | undefined {
   const match = /^job-(\d+)-/.exec(workflowId);
   return match ? Number(match[1]) : undefined;
 }
+
+/** Activity header that carries the JobRun's database id from the workflow to the activity's log lines. */
+export const RUN_ID_HEADER = 'keel-run-id';

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { inTransaction, type Orm } from '../../db/orm.ts';
 import { decodeCursor } from '../../db/pagination.ts';
 import { listRuns } from '../../db/repositories/jobRuns.ts';
-import { findJobSchedule, listJobSchedules } from '../../db/repositories/jobSchedules.ts';
+import { findJobSchedule } from '../../db/repositories/jobSchedules.ts';
 import { RUN_STATUSES } from '../../db/entities/index.ts';
 import { NotFoundError, ValidationError } from '../../lib/errors.ts';
 import type { JobScheduler } from '../../lib/jobScheduler.ts';
 import { JOB_TYPE_NAMES, jobTypeDefinition } from '../../lib/jobTypes.ts';
-import { jsonBody, parseWith, pathParamsOf, queryOf } from '../validation.ts';
+import { fieldErrorsOf, jsonBody, pathParamsOf, queryOf } from '../validation.ts';
 import { jobView, jobWithScheduleView, runView } from '../views.ts';
 
 export interface JobsDeps {
@@ -52,32 +52,29 @@ const booleanText = z.enum(['true', 'false']).transform((value) => value === 'tr
 const listJobsQuery = z.object({ job_type: z.string().optional(), user_id: z.coerce.number().int().positive().optional(), enabled: booleanText.optional(), cursor, limit });
 const listRunsQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), cursor, limit });
 
-/** Each job type validates its own target and task_params; errors name the field inside them. */
-function validateJobTypeFields(job: z.infer<typeof newJobSchema>) {
+/** Each job type validates its own target and task_params (errors name the field inside them); what is stored is the parsed params, defaults included. */
+function withJobTypeFields(job: z.infer<typeof newJobSchema>): z.infer<typeof newJobSchema> {
   const definition = jobTypeDefinition(job.job_type)!;
-  const errors = [];
   const target = definition.target.safeParse(job.target);
-  if (!target.success) errors.push(...target.error.issues.map((issue) => ({ path: 'target', message: issue.message })));
-  try {
-    parseWith(definition.taskParams, job.task_params, ['task_params']);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    errors.push(...error.errors);
-  }
-  if (errors.length) throw new ValidationError(errors);
+  const params = definition.taskParams.safeParse(job.task_params);
+  const errors = [
+    ...(target.success ? [] : target.error.issues.map((issue) => ({ path: 'target', message: issue.message }))),
+    ...(params.success ? [] : fieldErrorsOf(params.error, ['task_params'])),
+  ];
+  if (errors.length || !params.success) throw new ValidationError(errors);
+  return { ...job, task_params: params.data };
 }
 
 export function jobRoutes({ orm, scheduler }: JobsDeps) {
   return new Hono()
     .post('/', async (c) => {
-      const input = await jsonBody(c, newJobSchema);
-      validateJobTypeFields(input);
+      const input = withJobTypeFields(await jsonBody(c, newJobSchema));
       const job = await scheduler.create(input);
       return c.json(jobView(job), 201, { location: `/jobs/${job.id}` });
     })
     .get('/', async (c) => {
       const query = queryOf(c, listJobsQuery);
-      const page = await inTransaction(orm, (em) => listJobSchedules(em, query));
+      const page = await scheduler.list(query);
       return c.json({ items: page.items.map(jobView), next_cursor: page.next_cursor });
     })
     .get('/:id', async (c) => {

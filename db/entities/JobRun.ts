@@ -3,6 +3,15 @@ import { defineEntity, p } from '@mikro-orm/core';
 export const RUN_STATUSES = ['ENQUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** Why a run did not complete: the failure's type and message, and whether Temporal was told not to retry it. */
+export interface RunError {
+  type: string;
+  message: string;
+  non_retryable: boolean;
+  /** The saga compensations that ran before the run failed, newest first. */
+  compensations?: { step: string; status: 'compensated' | 'failed'; error?: string }[];
+}
+
 /** One execution of a job: one Temporal workflow run, tracked from enqueue to its end. */
 export const JobRunSchema = defineEntity({
   name: 'JobRun',
@@ -20,7 +29,7 @@ export const JobRunSchema = defineEntity({
     finished_at: p.datetime().nullable(),
     job_snapshot: p.json<Record<string, unknown>>(),
     result: p.json<Record<string, unknown>>().nullable(),
-    error: p.json<{ type: string; message: string }>().nullable(),
+    error: p.json<RunError>().nullable(),
     worker_id: p.string().length(200).nullable(),
     workflow_id: p.string().length(255).unique(),
     temporal_run_id: p.string().length(64).nullable(),

@@ -1,7 +1,7 @@
 import { JobRunSchema } from './JobRun.ts';
 import { JobScheduleSchema } from './JobSchedule.ts';
 
-export { JobRun, RUN_STATUSES, type RunStatus } from './JobRun.ts';
+export { JobRun, RUN_STATUSES, type RunError, type RunStatus } from './JobRun.ts';
 export { JobSchedule } from './JobSchedule.ts';
 
 /** Every entity the ORM knows: the one list config, migrations and tests share. */

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import { JobRun, type RunStatus } from '../entities/index.ts';
+import { JobRun, type RunError, type RunStatus } from '../entities/index.ts';
 import { toPage, type Page } from '../pagination.ts';
 
 export interface RunStart {
@@ -19,7 +19,7 @@ export interface RunEnd {
   workflow_id: string;
   status: Extract<RunStatus, 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT'>;
   result?: Record<string, unknown> | null;
-  error?: { type: string; message: string } | null;
+  error?: RunError | null;
   finished_at: Date;
 }
 

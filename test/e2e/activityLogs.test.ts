@@ -8,14 +8,14 @@ describe('activity log context', () => {
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ db: 'sqlite', env: { TEST_LOG_LEVEL: 'info' }, logLines: lines });
+    platform = await startTestPlatform({ db: 'sqlite', queues: ['alerts'], env: { TEST_LOG_LEVEL: 'info' }, logLines: lines });
   });
 
   afterAll(async () => {
     await platform?.close();
   });
 
-  it('carries workflow_id, run_id, job_id and the activity name on activity lines', async () => {
+  it('carries workflow_id, run_id (the JobRun), temporal_run_id, job_id and the activity name on activity lines', async () => {
     const created = await platform.api('POST', '/jobs', priceAlertJob({ name: 'log me', target: 'ETHUSDT', task_params: { condition: 'above', value: 1 }, user_id: 5 }));
     const trigger = await platform.api('POST', `/jobs/${created.body.id}/trigger`);
     const run = await eventually(async () => {
@@ -31,7 +31,7 @@ describe('activity log context', () => {
     });
     expect(fromActivities.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['price fetched', 'notification sent', 'run finished']));
     for (const entry of fromActivities) {
-      expect(entry).toMatchObject({ workflow_id: run.workflow_id, run_id: run.temporal_run_id, job_id: created.body.id, activity: expect.any(String) });
+      expect(entry).toMatchObject({ workflow_id: run.workflow_id, run_id: run.run_id, temporal_run_id: run.temporal_run_id, job_id: created.body.id, activity: expect.any(String) });
     }
     expect(fromActivities.find((entry) => entry.msg === 'price fetched')).toMatchObject({ activity: 'getPrice', symbol: 'ETHUSDT', provider: 'simulated' });
     // The log channel delivered the alert itself as a structured line.

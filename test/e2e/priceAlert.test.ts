@@ -16,6 +16,7 @@ describe('price alert through the API', () => {
     webhook = await startWebhookReceiver();
     platform = await startTestPlatform({
       db: 'sqlite',
+      queues: ['alerts'],
       env: { MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: binance.url, NOTIFY_CHANNEL: 'webhook', NOTIFY_WEBHOOK_URL: `${webhook.url}/hook` },
     });
   });
@@ -115,12 +116,22 @@ describe('price alert through the API', () => {
   });
 
   it('counts runs by type and status in /metrics, and reports health', async () => {
-    const metrics = await fetch(`${platform.apiUrl}/metrics`);
-    expect(metrics.headers.get('content-type')).toContain('text/plain');
-    const text = await metrics.text();
-    expect(text).toContain('keel_job_runs_total{job_type="price_alert",status="COMPLETED"} 3');
-    expect(text).toContain('keel_job_runs_total{job_type="price_alert",status="FAILED"} 1');
-    expect(text).toContain('keel_process_cpu_seconds_total');
+    const scrape = async () => {
+      const response = await fetch(`${platform.apiUrl}/metrics`);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      return response.text();
+    };
+    const runsCounted = (text: string, status: string) => Number(new RegExp(`keel_job_runs_total\\{job_type="price_alert",status="${status}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const before = await scrape();
+    const completing = await platform.api('POST', '/jobs', priceAlertJob({ task_params: { condition: 'above', value: 1 } }));
+    const failing = await platform.api('POST', '/jobs', priceAlertJob({ target: 'NOPEUSDT' }));
+    await triggerAndWait(completing.body.id);
+    await triggerAndWait(failing.body.id);
+
+    const after = await scrape();
+    expect(runsCounted(after, 'COMPLETED') - runsCounted(before, 'COMPLETED')).toBe(1);
+    expect(runsCounted(after, 'FAILED') - runsCounted(before, 'FAILED')).toBe(1);
+    expect(after).toContain('keel_process_cpu_seconds_total');
 
     const health = await fetch(`${platform.apiUrl}/health`);
     expect(health.status).toBe(200);

@@ -7,7 +7,7 @@ describe('a schedule that fires by itself', () => {
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ db: 'postgresql' });
+    platform = await startTestPlatform({ db: 'postgresql', queues: ['alerts'] });
   });
 
   afterAll(async () => {

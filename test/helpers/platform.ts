@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startApi } from '../../api/startApi.ts';
-import { initORM, migrate, type DatabaseKind, type Orm } from '../../db/orm.ts';
+import type { DatabaseKind, Orm } from '../../db/orm.ts';
+import { bootPlatform } from '../../lib/boot.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
+import type { TaskQueue } from '../../lib/jobTypes.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { connectTemporal, ensureSearchAttributes, type TemporalClient } from '../../lib/temporal.ts';
+import type { TemporalClient } from '../../lib/temporal.ts';
 import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
-import { createConfiguredActivities } from '../../workers/activities.ts';
 import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/createWorker.ts';
+import { createWorkerServices } from '../../workers/services.ts';
 import { createTestDatabase } from './databases.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -29,11 +31,19 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
+export interface TestPlatformOptions {
+  db: DatabaseKind;
+  /** The task queues to run a worker for, as `npm start` would; none when the test needs only the API. */
+  queues?: TaskQueue[];
+  env?: Record<string, string>;
+  logLines?: string[];
+}
+
 /**
  * The real platform in this process: config from the YAML files and an environment, a migrated database,
- * the Temporal dev server the suite started, an `alerts` worker and the HTTP API on a free port.
+ * the Temporal dev server the suite started, a worker per queue asked for and the HTTP API on a free port.
  */
-export async function startTestPlatform(options: { db: DatabaseKind; env?: Record<string, string>; logLines?: string[] }): Promise<TestPlatform> {
+export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
   const database = await createTestDatabase(options.db);
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-data-'));
   const config = loadConfig({
@@ -51,19 +61,16 @@ export async function startTestPlatform(options: { db: DatabaseKind; env?: Recor
   const logger = createLogger(config, { role: 'test' }, options.logLines ? { write: (line: string) => options.logLines!.push(line) } : undefined);
   installTemporalRuntime(logger);
 
-  const orm = await initORM(config.db, logger);
-  await migrate(orm);
-  const temporal = await connectTemporal(config.temporal);
-  await ensureSearchAttributes(temporal.connection, temporal.namespace);
+  const platform = await bootPlatform(config, logger, { migrations: 'apply' });
+  const { orm, temporal } = platform;
 
   const connection = await connectWorker(config.temporal);
-  const worker = await createKeelWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    queue: 'alerts',
-    activities: createConfiguredActivities(config, { orm, logger, workerId: workerIdentity('alerts') }),
-  });
-  const workerRun = worker.run();
+  const workers = await Promise.all(
+    (options.queues ?? []).map((queue) =>
+      createKeelWorker({ connection, namespace: config.temporal.namespace, queue, services: createWorkerServices(config, { orm, logger, workerId: workerIdentity(queue) }) }),
+    ),
+  );
+  const workerRuns = workers.map((worker) => worker.run());
   const api = await startApi({ config, adminKey: ADMIN_KEY, orm, temporal, logger });
 
   return {
@@ -84,11 +91,10 @@ export async function startTestPlatform(options: { db: DatabaseKind; env?: Recor
       // The namespace outlives this file: its schedules must not fire into the next one.
       for await (const schedule of temporal.client.schedule.list()) await temporal.client.schedule.getHandle(schedule.scheduleId).delete();
       await api.close();
-      worker.shutdown();
-      await workerRun;
+      for (const worker of workers) worker.shutdown();
+      await Promise.all(workerRuns);
       await connection.close();
-      await temporal.connection.close();
-      await orm.close();
+      await platform.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

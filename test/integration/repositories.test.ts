@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
 
   it('creates the run when the schedule, not the API, started it; a finished run is not reopened', async () => {
     await inTransaction(orm, (em) => markRunStarted(em, start('job-2-2026-01-01T00:00:05Z', 2)));
-    await inTransaction(orm, (em) => markRunFinished(em, { workflow_id: 'job-2-2026-01-01T00:00:05Z', status: 'FAILED', error: { type: 'InvalidSymbol', message: 'no' }, finished_at: new Date() }));
+    await inTransaction(orm, (em) => markRunFinished(em, { workflow_id: 'job-2-2026-01-01T00:00:05Z', status: 'FAILED', error: { type: 'InvalidSymbol', message: 'no', non_retryable: true }, finished_at: new Date() }));
     await inTransaction(orm, (em) => markRunStarted(em, start('job-2-2026-01-01T00:00:05Z', 2)));
     const run = await inTransaction(orm, (em) => em.findOneOrFail(JobRun, { workflow_id: 'job-2-2026-01-01T00:00:05Z' }));
     expect(run).toMatchObject({ status: 'FAILED', error: { type: 'InvalidSymbol', message: 'no' } });

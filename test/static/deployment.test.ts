@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENV_KEYS } from '../../lib/config.ts';
+import { activeTaskQueues } from '../../lib/jobTypes.ts';
 
 // No Docker engine runs here: docker-compose.yml and the Dockerfile are checked as text, against the repo and the variables lib/config.ts reads.
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
-
-const TASK_QUEUES = ['alerts', 'reports', 'maintenance', 'trading', 'notifications'];
 
 interface ComposeService {
   image?: string;
@@ -60,10 +59,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs one worker service per task queue, each on its own queue', () => {
+  it('runs one worker service per task queue that has job types, each on its own queue', () => {
     const workers = keelServices.filter(([, service]) => service.command?.includes('workers/main.ts'));
     const queues = workers.map(([, service]) => service.command?.[service.command.indexOf('--queue') + 1]);
-    expect(queues.toSorted()).toEqual(TASK_QUEUES.toSorted());
+    expect(queues.toSorted()).toEqual(activeTaskQueues().toSorted());
     for (const [name, service] of workers) {
       expect(service.command, name).toEqual(['node', 'workers/main.ts', '--queue', name.replace(/^worker-/, '')]);
     }

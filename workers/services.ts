@@ -1,0 +1,27 @@
+import type { Orm } from '../db/orm.ts';
+import type { Config } from '../lib/config.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createMarketDataProvider, type MarketDataProvider } from '../lib/marketData/index.ts';
+import { createNotifier, type Notifier } from '../lib/notify/index.ts';
+import { CircuitBreakers } from '../lib/resilience.ts';
+
+/** What activity factories build from: one set per worker process, each outside dependency behind its breaker. */
+export interface WorkerServices {
+  config: Config;
+  orm: Orm;
+  logger: Logger;
+  /** Names the worker process in every run it records. */
+  workerId: string;
+  marketData: MarketDataProvider;
+  notifier: Notifier;
+}
+
+export function createWorkerServices(config: Config, base: { orm: Orm; logger: Logger; workerId: string }): WorkerServices {
+  const breakers = new CircuitBreakers();
+  return {
+    ...base,
+    config,
+    marketData: createMarketDataProvider(config.market_data, breakers),
+    notifier: createNotifier(config.notify, base.logger, breakers),
+  };
+}

@@ -1,0 +1,41 @@
+import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
+
+/**
+ * How each kind of activity is run: timeouts and retries, chosen by name so no workflow writes retry numbers inline.
+ * Business failures are non-retryable whatever the profile (the activity failure interceptor marks them).
+ */
+export const ACTIVITY_PROFILES = {
+  /** Reads from market data: cheap to repeat, worth a few quick tries. */
+  market_data: {
+    startToCloseTimeout: '15 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+  },
+  /** Delivers a notification: receivers deduplicate by idempotency key, so patient retries are safe. */
+  notify: {
+    startToCloseTimeout: '15 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+  },
+  /** Places an order: never retried blindly; the workflow settles an unknown outcome by querying the exchange. */
+  exchange_order: {
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: 1 },
+  },
+  /** Undoes a step: idempotent, and must eventually land, so it retries for as long as an hour. */
+  compensation: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '1 hour',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  },
+  /** Writes to Keel's own database: short, and retried through a brief outage. */
+  database: {
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
+  },
+} as const satisfies Record<string, ActivityOptions>;
+
+export type ActivityProfile = keyof typeof ACTIVITY_PROFILES;
+
+/** The activities of type A, run with the named profile's options. */
+export function activitiesWithProfile<A extends object>(profile: ActivityProfile): ActivityInterfaceFor<A> {
+  return proxyActivities<A>(ACTIVITY_PROFILES[profile]);
+}
