@@ -1,15 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic and static checks) starts nothing; `integration` gets a PostgreSQL and a Temporal dev server.
+// Two projects: `unit` (pure logic, static checks, replay of recorded histories) starts nothing; `integration` gets a PostgreSQL and a Temporal dev server.
 export default defineConfig({
   test: {
     pool: 'forks',
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/static/**/*.test.ts'], testTimeout: 60_000 } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/static/**/*.test.ts', 'test/replay/**/*.test.ts'], testTimeout: 60_000 } },
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/replay/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

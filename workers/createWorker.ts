@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createJobRunActivities } from '../activities/jobRuns.ts';
 import type { Config } from '../lib/config.ts';
 import { jobTypesOn, type ActivityFunctions, type TaskQueue } from '../lib/jobTypes.ts';
@@ -27,29 +27,38 @@ export interface KeelWorkerOptions {
 
 /** One worker for one task queue: the workflows and activities of that queue's job types, run recording and error mapping. */
 export async function createKeelWorker(options: KeelWorkerOptions): Promise<Worker> {
-  const definitions = jobTypesOn(options.queue);
-  if (definitions.length === 0) throw new Error(`no job type runs on task queue ${options.queue}`);
-  const factories = new Set(definitions.flatMap((definition) => definition.activities));
+  const factories = new Set(jobTypesOn(options.queue).flatMap((definition) => definition.activities));
   const activities: ActivityFunctions = { ...createJobRunActivities(options.services) };
   for (const factory of factories) Object.assign(activities, factory(options.services));
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.queue,
+    identity: workerIdentity(options.queue),
+    activities,
+    workflowBundle: await bundleQueueWorkflows(options.queue),
+    interceptors: { activity: [activityLogInterceptor, activityFailureInterceptor] },
+    shutdownGraceTime: '10 seconds',
+  });
+}
 
-  // The bundle's entry re-exports only this queue's workflows, so a misrouted workflow type fails loudly.
-  const entryDir = await mkdtemp(join(tmpdir(), `keel-workflows-${options.queue}-`));
+/**
+ * The workflow code of one queue, with the run-recording interceptor: what its worker runs and what replay tests replay.
+ * The bundle's entry re-exports only this queue's workflows, so a misrouted workflow type fails loudly.
+ */
+export async function bundleQueueWorkflows(queue: TaskQueue): Promise<WorkflowBundle> {
+  const names = [...new Set(jobTypesOn(queue).map((definition) => definition.workflow))];
+  if (names.length === 0) throw new Error(`no job type runs on task queue ${queue}`);
+  const entryDir = await mkdtemp(join(tmpdir(), `keel-workflows-${queue}-`));
   try {
     const entry = join(entryDir, 'index.ts');
-    const names = [...new Set(definitions.map((definition) => definition.workflow))];
     await writeFile(entry, `export { ${names.join(', ')} } from ${JSON.stringify(WORKFLOWS_PATH)};\n`);
-    return await Worker.create({
-      connection: options.connection,
-      namespace: options.namespace,
-      taskQueue: options.queue,
-      identity: workerIdentity(options.queue),
-      activities,
+    return await bundleWorkflowCode({
       workflowsPath: entry,
+      workflowInterceptorModules: [JOB_RUN_INTERCEPTOR_PATH],
+      logger: Runtime.instance().logger,
       // The bundler resolves its own runtime from the entry's folder, a temp dir: point it at ours.
-      bundlerOptions: { webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), NODE_MODULES] } }) },
-      interceptors: { workflowModules: [JOB_RUN_INTERCEPTOR_PATH], activity: [activityLogInterceptor, activityFailureInterceptor] },
-      shutdownGraceTime: '10 seconds',
+      webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), NODE_MODULES] } }),
     });
   } finally {
     await rm(entryDir, { recursive: true, force: true });

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { bootPlatform } from '../../lib/boot.ts';
+import { loadConfig } from '../../lib/config.ts';
+import { JobScheduler } from '../../lib/jobScheduler.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
+import { findFreePort } from '../../scripts/freePort.ts';
+import { ensureTemporalCli } from '../../scripts/temporalCli.ts';
+import { startTemporalDevServer } from '../../scripts/temporalDevServer.ts';
+import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/createWorker.ts';
+import { createWorkerServices } from '../../workers/services.ts';
+import { JOB_TYPES } from '../../lib/jobTypes.ts';
+import type { NewJobSchedule } from '../../db/repositories/jobSchedules.ts';
+import { startFakeBinance } from '../helpers/fakeBinance.ts';
+
+// `npm run test:record-histories`: runs every scenario below for real and saves each run's history under
+// test/replay/histories/, which the replay test replays against the current workflow code on every test run.
+
+/** A price alert job as the API stores it: params parsed by the job type's schema. */
+function priceAlert(target: string, params: Record<string, unknown>): NewJobSchedule {
+  const task_params = JOB_TYPES.price_alert.taskParams.parse(params);
+  return { name: `replay ${target}`, job_type: 'price_alert', target, task_params, cron: '0 0 1 1 *', timezone: 'UTC', enabled: true, user_id: 1 };
+}
+
+/** One recorded run: a job created and triggered once. Add one when you add a job type or a path through a workflow. */
+const SCENARIOS = [
+  { name: 'price-alert-fires', job: priceAlert('BTCUSDT', { condition: 'above', value: 1 }) },
+  { name: 'price-alert-holds-back', job: priceAlert('BTCUSDT', { condition: 'below', value: 1 }) },
+  { name: 'price-alert-invalid-symbol', job: priceAlert('NOPEUSDT', { condition: 'above', value: 1 }) },
+];
+
+const run = promisify(execFile);
+const cli = await ensureTemporalCli();
+const outDir = join(import.meta.dirname, 'histories');
+const dataDir = mkdtempSync(join(tmpdir(), 'keel-record-'));
+const binance = await startFakeBinance({ BTCUSDT: '50150.00' });
+const server = await startTemporalDevServer({ port: await findFreePort(), headless: true });
+const config = loadConfig({
+  CONFIG_DIR: join(import.meta.dirname, '..', '..', 'config'),
+  APP_ENV: 'test',
+  DATA_DIR: dataDir,
+  TEMPORAL_ADDRESS: server.address,
+  MARKET_DATA_PROVIDER: 'binance',
+  MARKET_DATA_BASE_URL: binance.url,
+  LOG_LEVEL: 'warn',
+});
+const logger = createLogger(config, { role: 'record-histories' });
+installTemporalRuntime(logger);
+const platform = await bootPlatform(config, logger, { migrations: 'apply' });
+const connection = await connectWorker(config.temporal);
+const worker = await createKeelWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  queue: 'alerts',
+  services: createWorkerServices(config, { orm: platform.orm, logger, workerId: workerIdentity('alerts') }),
+});
+const scheduler = new JobScheduler({ ...platform, logger });
+
+await worker.runUntil(async () => {
+  mkdirSync(outDir, { recursive: true });
+  for (const scenario of SCENARIOS) {
+    const job = await scheduler.create(scenario.job);
+    const { workflow_id } = await scheduler.trigger(job.id);
+    const handle = platform.temporal.client.workflow.getHandle(workflow_id);
+    await handle.result().catch(() => undefined);
+    // The CLI writes the history JSON that `temporal workflow show` and the SDK's replayer both read.
+    const { stdout } = await run(cli, ['workflow', 'show', '--address', server.address, '--namespace', config.temporal.namespace, '--workflow-id', workflow_id, '--output', 'json']);
+    writeFileSync(join(outDir, `${scenario.name}.json`), stdout);
+    process.stdout.write(`recorded ${scenario.name} (${workflow_id})\n`);
+    await scheduler.delete(job.id);
+  }
+});
+
+await connection.close();
+await platform.close();
+await server.stop();
+await binance.close();
+rmSync(dataDir, { recursive: true, force: true });
