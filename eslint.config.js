@@ -26,7 +26,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    // Test-only workflows are bundled and replayed like the real ones.
+    files: ['workflows/**/*.ts', 'test/workflows/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: bannedInWorkflows }],
