@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // Test-only workflows are bundled and replayed like the real ones.
-    files: ['workflows/**/*.ts', 'test/workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'test/workflows/**/*.ts', 'test/replay/fixtures/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: bannedInWorkflows }],

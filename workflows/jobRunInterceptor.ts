@@ -17,6 +17,7 @@ import {
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { JobRunActivities, RunError } from '../activities/jobRuns.ts';
 import { RUN_ID_HEADER, SCHEDULED_START_TIME_KEY } from './names.ts';
+import { compensationsOf } from './saga.ts';
 import type { JobInput, JobMemo } from './types.ts';
 
 // Bounded: with the database down the job goes on, and the run reconciler records its outcome afterwards.
@@ -109,8 +110,13 @@ async function bestEffort<T>(what: string, record: () => Promise<T>): Promise<T 
   }
 }
 
-/** The first application failure in the chain names what went wrong (an activity failure wraps it). */
+/** The first application failure in the chain names what went wrong (an activity failure wraps it); a saga adds what it undid. */
 function describeFailure(error: unknown): RunError {
+  const compensations = compensationsOf(error);
+  return { ...firstApplicationFailure(error), ...(compensations ? { compensations } : {}) };
+}
+
+function firstApplicationFailure(error: unknown): Omit<RunError, 'compensations'> {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if (cause instanceof ApplicationFailure) {
       return { type: cause.type ?? 'ApplicationFailure', message: cause.message, non_retryable: Boolean(cause.nonRetryable) };

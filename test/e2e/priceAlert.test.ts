@@ -45,6 +45,8 @@ describe('price alert through the API', () => {
     const created = await platform.api('POST', '/jobs', priceAlertJob());
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ job_type: 'price_alert', enabled: true, timezone: 'UTC', schedule_id: `job-${created.body.id}` });
+    // Stored as the job type's schema parsed it, defaults included.
+    expect(created.body.task_params).toEqual({ condition: 'above', value: 50_000, timeframe: '1m' });
 
     const run = await triggerAndWait(created.body.id);
 
@@ -138,6 +140,24 @@ describe('price alert through the API', () => {
     expect(health.headers.get('content-type')).toBe('application/health+json');
     expect(await health.json()).toMatchObject({ status: 'pass', checks: { database: [{ status: 'pass' }], migrations: [{ status: 'pass' }], temporal: [{ status: 'pass' }] } });
     expect((await fetch(`${platform.apiUrl}/health/ready`)).status).toBe(200);
+  });
+
+  it('takes over an orphaned schedule with the same ID by updating it in place, keeping its history', async () => {
+    const [{ seq }] = await platform.orm.em.getConnection().execute<{ seq: number }[]>("select seq from sqlite_sequence where name = 'job_schedules'");
+    const orphanId = `job-${seq + 1}`;
+    await platform.temporal.client.schedule.create({
+      scheduleId: orphanId,
+      spec: { cronExpressions: ['0 0 1 1 *'] },
+      action: { type: 'startWorkflow', workflowType: 'priceAlertWorkflow', taskQueue: 'nobody', workflowId: orphanId },
+    });
+    const before = await platform.temporal.client.schedule.getHandle(orphanId).describe();
+
+    const created = await platform.api('POST', '/jobs', priceAlertJob({ cron: '*/20 * * * *' }));
+    expect(created.body.schedule_id).toBe(orphanId);
+    const after = await platform.temporal.client.schedule.getHandle(orphanId).describe();
+    expect(after.info.createdAt).toEqual(before.info.createdAt);
+    expect(after.spec.calendars?.[0]?.minute).toEqual([{ start: 0, end: 59, step: 20 }]);
+    expect(after.action).toMatchObject({ workflowType: 'priceAlertWorkflow', taskQueue: 'alerts' });
   });
 
   it('lists jobs with filters and cursors', async () => {

@@ -36,6 +36,11 @@ describe('a schedule that fires by itself', () => {
       expect(new Date(run.enqueued_at).getTime()).toBeGreaterThanOrEqual(scheduledFor.getTime());
       expect(new Date(run.finished_at).getTime()).toBeGreaterThanOrEqual(new Date(run.started_at).getTime());
     }
+    // The list shows the next fire time Temporal has now, not the one stored at creation.
+    const listed = await platform.api('GET', '/jobs?user_id=3');
+    const nextRunAt = Date.parse(listed.body.items.find((job: { id: number }) => job.id === created.body.id).next_run_at);
+    expect(nextRunAt).toBeGreaterThan(Date.parse(created.body.next_run_at));
+    expect(nextRunAt).toBeGreaterThan(Date.parse(runs[0]!.scheduled_for));
     const shown = await platform.api('GET', `/jobs/${created.body.id}`);
     expect(shown.body.schedule.num_actions_taken).toBeGreaterThanOrEqual(2);
     expect(shown.body.schedule.recent_actions.map((a: { workflow_id: string }) => a.workflow_id)).toEqual(expect.arrayContaining(runs.map((r) => r.workflow_id)));
