@@ -7,6 +7,7 @@ import { resolveAdminKey } from '../lib/adminKey.ts';
 import { loadConfigOrExit, untilShutdownSignal } from '../lib/cli.ts';
 import { activeTaskQueues } from '../lib/jobTypes.ts';
 import { createLogger } from '../lib/logger.ts';
+import { runReconciliationOptionsOf, startRunReconciliation } from '../lib/runReconciliation.ts';
 import { connectTemporal, ensureSearchAttributes } from '../lib/temporal.ts';
 import { isTemporalReachable, startTemporalDevServer } from './temporalDevServer.ts';
 
@@ -59,6 +60,7 @@ for (const queue of activeTaskQueues()) {
 
 const adminKey = resolveAdminKey(config);
 const api = await startApi({ config, adminKey: adminKey.key, orm, temporal, logger });
+const reconciliation = startRunReconciliation({ orm, temporal, logger }, runReconciliationOptionsOf(config.reconcile));
 const uiUrl = devServer?.uiUrl ?? `http://${config.temporal.address.split(':')[0]}:${config.temporal.ui_port} (if that server has a UI)`;
 
 process.stdout.write(
@@ -83,6 +85,7 @@ const signal = await untilShutdownSignal();
 stopping = true;
 logger.info({ signal }, 'stopping');
 await api.close();
+await reconciliation.stop();
 await Promise.all(
   [...workers.values()].map(
     (child) =>
