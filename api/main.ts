@@ -2,6 +2,7 @@ import { resolveAdminKey } from '../lib/adminKey.ts';
 import { bootPlatform } from '../lib/boot.ts';
 import { loadConfigOrExit, untilShutdownSignal } from '../lib/cli.ts';
 import { createLogger } from '../lib/logger.ts';
+import { runReconciliationOptionsOf, startRunReconciliation } from '../lib/runReconciliation.ts';
 import { startApi } from './startApi.ts';
 
 // The HTTP API process: migrates the database, registers search attributes, serves until SIGINT/SIGTERM.
@@ -11,8 +12,11 @@ const platform = await bootPlatform(config, logger, { migrations: 'apply' });
 const adminKey = resolveAdminKey(config);
 const api = await startApi({ config, adminKey: adminKey.key, orm: platform.orm, temporal: platform.temporal, logger });
 logger.info({ url: api.url, admin_key_source: adminKey.source }, 'api listening');
+// Closes the runs the recorder could not (terminated, timed out, never started), from Temporal's record.
+const reconciliation = startRunReconciliation({ ...platform, logger }, runReconciliationOptionsOf(config.reconcile));
 
 const signal = await untilShutdownSignal();
 logger.info({ signal }, 'api stopping');
 await api.close();
+await reconciliation.stop();
 await platform.close();

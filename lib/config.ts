@@ -31,6 +31,12 @@ const configSchema = z
       base_url: httpUrl,
       timeout_ms: z.coerce.number().int().min(100).max(120_000),
     }),
+    // Closing runs the recorder could not see, from Temporal's record.
+    reconcile: z.object({
+      runs_interval_ms: z.coerce.number().int().min(1_000).max(86_400_000),
+      runs_grace_ms: z.coerce.number().int().min(0).max(86_400_000),
+      runs_lookback_ms: z.coerce.number().int().min(60_000).max(30 * 86_400_000),
+    }),
     notify: z.object({
       channel: z.enum(['log', 'webhook', 'telegram']),
       webhook_url: optionalHttpUrl,

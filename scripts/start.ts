@@ -7,6 +7,7 @@ import { bootPlatform } from '../lib/boot.ts';
 import { loadConfigOrExit, untilShutdownSignal } from '../lib/cli.ts';
 import { activeTaskQueues } from '../lib/jobTypes.ts';
 import { createLogger } from '../lib/logger.ts';
+import { runReconciliationOptionsOf, startRunReconciliation } from '../lib/runReconciliation.ts';
 import { isTemporalReachable, startTemporalDevServer } from './temporalDevServer.ts';
 
 // `npm start`: the whole platform on one machine — Temporal dev server (unless one answers), one worker per queue, the API.
@@ -53,6 +54,7 @@ for (const queue of activeTaskQueues()) {
 
 const adminKey = resolveAdminKey(config);
 const api = await startApi({ config, adminKey: adminKey.key, orm: platform.orm, temporal: platform.temporal, logger });
+const reconciliation = startRunReconciliation({ ...platform, logger }, runReconciliationOptionsOf(config.reconcile));
 const uiUrl = devServer?.uiUrl ?? `http://${config.temporal.address.split(':')[0]}:${config.temporal.ui_port} (if that server has a UI)`;
 
 process.stdout.write(
@@ -77,6 +79,7 @@ const signal = await untilShutdownSignal();
 stopping = true;
 logger.info({ signal }, 'stopping');
 await api.close();
+await reconciliation.stop();
 await Promise.all(
   [...workers.values()].map(
     (child) =>

@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   CancellationScope,
   ContinueAsNew,
   isCancellation,
@@ -17,6 +16,7 @@ import {
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { JobRunActivities, RunError } from '../activities/jobRuns.ts';
 import { RUN_ID_HEADER, SCHEDULED_START_TIME_KEY } from './names.ts';
+import { describeRunFailure } from './runFailure.ts';
 import { compensationsOf } from './saga.ts';
 import type { JobInput, JobMemo } from './types.ts';
 
@@ -110,20 +110,10 @@ async function bestEffort<T>(what: string, record: () => Promise<T>): Promise<T 
   }
 }
 
-/** The first application failure in the chain names what went wrong (an activity failure wraps it); a saga adds what it undid. */
+/** What went wrong, and what a saga undid before the run failed. */
 function describeFailure(error: unknown): RunError {
   const compensations = compensationsOf(error);
-  return { ...firstApplicationFailure(error), ...(compensations ? { compensations } : {}) };
-}
-
-function firstApplicationFailure(error: unknown): Omit<RunError, 'compensations'> {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (cause instanceof ApplicationFailure) {
-      return { type: cause.type ?? 'ApplicationFailure', message: cause.message, non_retryable: Boolean(cause.nonRetryable) };
-    }
-  }
-  const err = error instanceof Error ? error : new Error(String(error));
-  return { type: err.name, message: err.message, non_retryable: false };
+  return { ...describeRunFailure(error), ...(compensations ? { compensations } : {}) };
 }
 
 export const interceptors: WorkflowInterceptorsFactory = () => {

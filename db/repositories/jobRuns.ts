@@ -23,6 +23,9 @@ export interface RunEnd {
   finished_at: Date;
 }
 
+/** Statuses a run can still leave; every other status is final. */
+export const OPEN_RUN_STATUSES = ['ENQUEUED', 'RUNNING'] as const satisfies RunStatus[];
+
 /** A run the API has asked Temporal to start: visible as ENQUEUED until a worker picks it up. */
 export function enqueueRun(em: EntityManager, run: Omit<RunStart, 'temporal_run_id' | 'started_at' | 'worker_id'>): JobRun {
   return em.create(JobRun, { ...run, status: 'ENQUEUED', started_at: null, temporal_run_id: null, worker_id: null, result: null, error: null, finished_at: null });
@@ -42,6 +45,44 @@ export async function markRunFinished(em: EntityManager, end: RunEnd): Promise<J
   if (!run) return null;
   em.assign(run, { status: end.status, result: end.result ?? null, error: end.error ?? null, finished_at: end.finished_at });
   return run;
+}
+
+/** Runs still ENQUEUED or RUNNING that were enqueued before `before`, oldest first, a page after `afterRunId`. */
+export function findOpenRunsEnqueuedBefore(em: EntityManager, before: Date, page: { afterRunId: number; limit: number }): Promise<JobRun[]> {
+  return em.find(
+    JobRun,
+    { status: { $in: [...OPEN_RUN_STATUSES] }, enqueued_at: { $lt: before }, run_id: { $gt: page.afterRunId } },
+    { orderBy: { run_id: 'asc' }, limit: page.limit },
+  );
+}
+
+/** Closes a run only while it is still open, so a final status someone else wrote stays; true when this call closed it. */
+export async function closeOpenRun(em: EntityManager, runId: number, end: Omit<RunEnd, 'workflow_id'> & { temporal_run_id: string | null }): Promise<boolean> {
+  const changed = await em.nativeUpdate(
+    JobRun,
+    { run_id: runId, status: { $in: [...OPEN_RUN_STATUSES] } },
+    {
+      status: end.status,
+      result: end.result ?? null,
+      error: end.error ?? null,
+      finished_at: end.finished_at,
+      // A run Temporal never knew keeps the (empty) run ID it had.
+      ...(end.temporal_run_id ? { temporal_run_id: end.temporal_run_id } : {}),
+    },
+  );
+  return changed === 1;
+}
+
+/** Which of these workflow IDs already have a run. */
+export async function workflowIdsWithRuns(em: EntityManager, workflowIds: string[]): Promise<Set<string>> {
+  if (workflowIds.length === 0) return new Set();
+  const rows = await em.find(JobRun, { workflow_id: { $in: workflowIds } }, { fields: ['workflow_id'] });
+  return new Set(rows.map((run) => run.workflow_id));
+}
+
+/** A run of a workflow that ended without ever being recorded; the caller flushes (the unique workflow_id refuses a second one). */
+export function addClosedRun(em: EntityManager, run: Omit<RunStart, 'started_at' | 'worker_id'> & Omit<RunEnd, 'workflow_id'> & { started_at: Date | null; worker_id: string | null }): JobRun {
+  return em.create(JobRun, { ...run, result: run.result ?? null, error: run.error ?? null });
 }
 
 export interface RunFilter {
