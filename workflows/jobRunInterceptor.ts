@@ -21,10 +21,10 @@ import { compensationsOf } from './saga.ts';
 import type { JobInput, JobMemo } from './types.ts';
 
 // Bounded: with the database down the job goes on, and the run reconciler records its outcome afterwards.
+// Seven attempts over about 16 s; the attempt count bounds it (a local activity's schedule-to-close did not, on 1.24).
 const { recordRunStarted, recordRunFinished } = proxyLocalActivities<JobRunActivities>({
   startToCloseTimeout: '5 seconds',
-  scheduleToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 7 },
 });
 
 /** What the recorder learned about this run, shared with the outbound interceptor of the same workflow. */

@@ -9,6 +9,7 @@ import { inTransaction, initORM, migrate, type Orm } from '../../db/orm.ts';
 import type { Config } from '../../lib/config.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
+import { reconcileRuns } from '../../lib/runReconciler.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { testNamespace } from '../helpers/platform.ts';
 import type { RecorderTestActivities } from '../workflows/jobRunWorkflows.ts';
@@ -61,10 +62,10 @@ describe('the JobRun recorder', () => {
     await database?.drop();
   });
 
-  const start = (workflowType: string, jobId: number, taskParams: Record<string, unknown>) => {
+  const start = (workflowType: string, jobId: number, taskParams: Record<string, unknown>, taskQueue = TASK_QUEUE) => {
     const job = { job_id: jobId, user_id: 1, name: `recorder ${jobId}`, job_type: 'test', target: 'X', task_params: taskParams };
     return client.workflow.start(workflowType, {
-      taskQueue: TASK_QUEUE,
+      taskQueue,
       workflowId: `job-${jobId}-manual-${Date.now()}`,
       args: [job],
       memo: { job_id: jobId, name: job.name, job_type: 'test', user_id: 1 },
@@ -100,4 +101,27 @@ describe('the JobRun recorder', () => {
     expect(run).toMatchObject({ status: 'COMPLETED', result: { done: true }, error: null, temporal_run_id: description.runId });
     expect(await inTransaction(orm, (em) => em.count(JobRun, { job_id: 102 }))).toBe(1);
   });
+
+  it('lets the job finish when the database cannot take the record, and the reconciler records the outcome afterwards', async () => {
+    const queue = `${TASK_QUEUE}-database-down`;
+    const recorder = createJobRunActivities({ orm, workerId: 'recorder-test' });
+    const downWorker = await Worker.create({
+      connection: workerConnection,
+      namespace: testNamespace(),
+      taskQueue: queue,
+      workflowsPath: WORKFLOWS_PATH,
+      interceptors: { workflowModules: [INTERCEPTOR_PATH] },
+      activities: { ...recorder, recordRunFinished: () => Promise.reject(new Error('connect ECONNREFUSED: the database is down')) },
+    });
+    const handle = await downWorker.runUntil(async () => {
+      const started = await start('continuingJobWorkflow', 103, { remaining: 0 }, queue);
+      expect(await started.result()).toEqual({ done: true });
+      return started;
+    });
+    expect(await runOf(handle.workflowId)).toMatchObject({ status: 'RUNNING' });
+
+    const logger = createLogger({ app_env: 'test', log: { level: 'silent' } });
+    await reconcileRuns({ orm, temporal: { connection, client, namespace: testNamespace() }, logger }, { graceMs: 0 });
+    expect(await runOf(handle.workflowId)).toMatchObject({ status: 'COMPLETED', result: { done: true }, error: null });
+  }, 60_000);
 });
