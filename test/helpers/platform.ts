@@ -37,6 +37,8 @@ export interface TestPlatformOptions {
   queues?: TaskQueue[];
   env?: Record<string, string>;
   logLines?: string[];
+  /** A PostgreSQL server of the test's own (to stop and start) instead of the suite's. */
+  postgresServerUrl?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface TestPlatformOptions {
  * the Temporal dev server the suite started, a worker per queue asked for and the HTTP API on a free port.
  */
 export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
-  const database = await createTestDatabase(options.db);
+  const database = await createTestDatabase(options.db, options.postgresServerUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-data-'));
   const config = loadConfig({
     APP_ENV: 'test',
