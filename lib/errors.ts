@@ -100,6 +100,7 @@ export function isTransactionConflict(error: unknown): boolean {
   return false;
 }
 
+/** The pg pool hands back the raw socket error of a refused connect; the only other remote, Temporal, speaks gRPC statuses. */
 function isDatabaseUnavailable(error: unknown): boolean {
   if (isTransactionConflict(error)) return true;
   for (const link of causeChain(error)) {
