@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic, static checks, replay of recorded histories) starts nothing; `integration` gets a PostgreSQL and a Temporal dev server.
+// `unit` (pure logic, static checks, replay of recorded histories) starts nothing; `integration` gets a PostgreSQL
+// and a Temporal dev server; `chaos` too, for the longer tests that stop and start servers of their own.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -12,6 +13,15 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/globalSetup.ts'],
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          globalSetup: ['test/globalSetup.ts'],
+          testTimeout: 90_000,
           hookTimeout: 120_000,
         },
       },

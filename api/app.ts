@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { ApiMetrics } from '../lib/metrics.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
 import { requireApiKey } from './auth.ts';
-import { problemOf, problemResponse } from './problem.ts';
+import { problemHeaders, problemOf, problemResponse } from './problem.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -48,8 +48,9 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => problemResponse(c, { type: 'https://keel.dev/problems/not-found', title: 'Not found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
   app.onError((error, c) => {
     const problem = problemOf(error);
-    if (problem.status >= 500) logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
-    return problemResponse(c, problem);
+    if (problem.status === 503) logger.warn({ err: error, method: c.req.method, path: c.req.path }, 'request refused: a dependency is unavailable');
+    else if (problem.status >= 500) logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    return problemResponse(c, problem, problemHeaders(problem));
   });
   return app;
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Orm } from '../db/orm.ts';
 import type { Config } from '../lib/config.ts';
+import { startJobReconciler } from '../lib/jobReconciler.ts';
 import { JobScheduler } from '../lib/jobScheduler.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createApiMetrics } from '../lib/metrics.ts';
@@ -32,10 +33,14 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
     const started = serve({ fetch: app.fetch, hostname: runtime.config.api.host, port: runtime.config.api.port }, () => resolve(started));
     started.once('error', reject);
   });
+  const reconciler = startJobReconciler(runtime);
   const { port } = server.address() as AddressInfo;
   const host = runtime.config.api.host.includes(':') ? `[${runtime.config.api.host}]` : runtime.config.api.host;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () => {
+      reconciler.stop();
+      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
   };
 }

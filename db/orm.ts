@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { EntityManager, MikroORM, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isTransactionConflict } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { entities } from './entities/index.ts';
 import { migrationsFor } from './migrations/index.ts';
@@ -22,6 +24,9 @@ export function databaseKind(url: string): DatabaseKind {
 
 /** SQLite settings for a busy single-file database: concurrent readers, durable enough, FK-checked. */
 const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'];
+
+/** How long a PostgreSQL connect or pool checkout may take before the request fails as "database unavailable". */
+const CONNECT_TIMEOUT_MS = 3_000;
 
 /** Opens the database named by DB_URL: `sqlite:<path>` or `postgresql://…`. */
 export async function initORM(db: DatabaseOptions, logger?: Logger, overrides: Partial<Options> = {}): Promise<Orm> {
@@ -52,8 +57,9 @@ export async function initORM(db: DatabaseOptions, logger?: Logger, overrides: P
     ...common,
     clientUrl: db.url,
     pool: { min: 0, max: db.pool_max ?? 10, idleTimeoutMillis: 30_000 },
-    // A dropped server connection is detected by keep-alive and replaced, not handed out.
-    driverOptions: { keepAlive: true, connectionTimeoutMillis: 5_000, maxLifetimeSeconds: 1_800 },
+    // A dropped server connection is detected by keep-alive and replaced, not handed out; a server that is down
+    // fails a request within CONNECT_TIMEOUT_MS (connect, or wait for a pooled connection), not after the client gave up.
+    driverOptions: { keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, maxLifetimeSeconds: 1_800 },
     onCreateConnection: async (connection: DatabaseConnection) => {
       await connection.executeQuery(CompiledQuery.raw('select 1'));
     },
@@ -71,7 +77,22 @@ export async function isMigrated(orm: Orm): Promise<boolean> {
   return (await orm.migrator.getPending()).length === 0;
 }
 
-/** One unit of work: a fresh EntityManager fork in a transaction, committed on success, rolled back on error. */
+/** Backoff before each new attempt of a unit of work that lost a lock race; then the conflict is reported (a 503). */
+const CONFLICT_RETRY_DELAYS_MS = [25, 50, 100, 200, 400];
+
+/**
+ * One unit of work: a fresh EntityManager fork in a transaction, committed on success, rolled back on error.
+ * A transaction that lost a lock race (SQLITE_BUSY, PostgreSQL 40001/40P01) is run again, with backoff and
+ * jitter, so `work` must be safe to repeat: it is, when its only effects are on its own EntityManager.
+ */
 export async function inTransaction<T>(orm: Orm, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return orm.em.fork().transactional(work);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await orm.em.fork().transactional(work);
+    } catch (error) {
+      const delay = CONFLICT_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !isTransactionConflict(error)) throw error;
+      await sleep(delay / 2 + Math.random() * delay);
+    }
+  }
 }

@@ -70,3 +70,64 @@ export class NotFoundError extends KeelError {
     super(message, { category: 'business', type: 'NotFound', retryable: false });
   }
 }
+
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** PostgreSQL SQLSTATEs of a server that is gone, going or full: connection exceptions (08…), admin/crash shutdown, starting up, too many connections. */
+const POSTGRES_UNAVAILABLE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+/** Serialization failure and deadlock: the transaction lost a race and may simply be run again. */
+const POSTGRES_CONFLICT = new Set(['40001', '40P01']);
+/** The pg pool and driver say "the server went away" only in words. */
+const DATABASE_GONE_MESSAGES = /timeout exceeded when trying to connect|connection terminated|connection timeout|server closed the connection|connection is closed|database is locked/i;
+
+/** Every error in the chain of causes, outermost first. */
+function* causeChain(error: unknown): Generator<unknown> {
+  for (let link = error, depth = 0; link !== undefined && link !== null && depth < 10; link = (link as { cause?: unknown }).cause, depth++) yield link;
+}
+
+function codeOf(link: unknown): unknown {
+  return typeof link === 'object' && link !== null ? (link as { code?: unknown }).code : undefined;
+}
+
+/** Another transaction holds the lock we need (SQLITE_BUSY, PostgreSQL 40001/40P01): running the unit of work again can succeed. */
+export function isTransactionConflict(error: unknown): boolean {
+  for (const link of causeChain(error)) {
+    const code = codeOf(link);
+    if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || POSTGRES_CONFLICT.has(code))) return true;
+    if (link instanceof Error && /database is locked/i.test(link.message)) return true;
+  }
+  return false;
+}
+
+/** The pg pool hands back the raw socket error of a refused connect; the only other remote, Temporal, speaks gRPC statuses. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (isTransactionConflict(error)) return true;
+  for (const link of causeChain(error)) {
+    const code = codeOf(link);
+    if (typeof code === 'string' && (POSTGRES_UNAVAILABLE.test(code) || NETWORK_CODES.has(code))) return true;
+    if (link instanceof Error && DATABASE_GONE_MESSAGES.test(link.message)) return true;
+  }
+  return false;
+}
+
+/** Temporal's SDK wraps the gRPC status (UNAVAILABLE, DEADLINE_EXCEEDED) in a ServiceError: the status is on a cause. */
+function isTemporalUnavailable(error: unknown): boolean {
+  for (const link of causeChain(error)) {
+    const code = codeOf(link);
+    if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
+  }
+  return false;
+}
+
+/**
+ * The one classifier for failures of the platform's own infrastructure: an unreachable or overloaded database
+ * or Temporal server becomes a retryable KeelError (`database` or `network`); anything else comes back unchanged.
+ */
+export function classifyError(error: unknown): unknown {
+  if (error instanceof KeelError) return error;
+  // Checked first: a gRPC status is Temporal's, whatever socket error its message quotes.
+  if (isTemporalUnavailable(error)) return new KeelError('the Temporal server did not answer in time', { category: 'network', type: 'TemporalUnavailable', retryable: true, cause: error });
+  if (isDatabaseUnavailable(error)) return new KeelError('the database is unavailable or busy', { category: 'database', type: 'DatabaseUnavailable', retryable: true, cause: error });
+  return error;
+}

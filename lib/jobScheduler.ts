@@ -1,15 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription } from '@temporalio/client';
-import { JobRun, type JobSchedule } from '../db/entities/index.ts';
+import { JobRun, JobSchedule } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { enqueueRun } from '../db/repositories/jobRuns.ts';
 import { addJobSchedule, findJobSchedule, listJobSchedules, type JobScheduleFilter, type NewJobSchedule } from '../db/repositories/jobSchedules.ts';
 import type { Page } from '../db/pagination.ts';
 import { manualWorkflowIdFor, scheduleIdFor } from '../workflows/names.ts';
-import { NotFoundError, ValidationError } from './errors.ts';
+import { classifyError, KeelError, NotFoundError, ValidationError } from './errors.ts';
 import { jobTypeDefinition, type JobTypeDefinition } from './jobTypes.ts';
 import type { Logger } from './logger.ts';
 import { jobInputOf, scheduleOptionsOf, workflowStartOf } from './scheduleOptions.ts';
-import type { TemporalClient } from './temporal.ts';
+import { deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
 const LIST_DEADLINE_MS = 2_000;
 
@@ -29,8 +30,9 @@ export interface JobSchedulerDeps {
 }
 
 /**
- * Keeps each JobSchedule row (desired state) and its Temporal Schedule `job-<id>` (actual state) together:
- * neither is ever left without the other.
+ * Keeps each JobSchedule row (desired state) and its Temporal Schedule `job-<id>` (actual state) together,
+ * without ever holding a database transaction open across a call to Temporal: the row's `state` says what is
+ * in progress, and lib/jobReconciler.ts settles what a crash or an outage left half-way.
  */
 export class JobScheduler {
   readonly #orm: Orm;
@@ -43,36 +45,49 @@ export class JobScheduler {
     this.#logger = deps.logger;
   }
 
-  /** Writes the row and creates the schedule in one unit: if either fails, neither remains. */
+  /**
+   * Writes the row as pending, creates the schedule, then marks the row active: no transaction is open while
+   * Temporal is asked. A refused schedule removes the row at once; what a crash or an outage leaves pending,
+   * the job reconciler removes (schedule included), so a job exists only once this answered.
+   */
   async create(input: NewJobSchedule): Promise<JobSchedule> {
     const definition = requireDefinition(input.job_type);
-    let createdScheduleId: string | undefined;
+    const job = await inTransaction(this.#orm, async (em) => {
+      const job = addJobSchedule(em, input, 'pending');
+      await em.flush();
+      job.schedule_id = scheduleIdFor(job.id);
+      return job;
+    });
     try {
-      return await inTransaction(this.#orm, async (em) => {
-        const job = addJobSchedule(em, input);
-        await em.flush();
-        job.schedule_id = scheduleIdFor(job.id);
-        await this.#createSchedule(job, definition);
-        createdScheduleId = job.schedule_id;
-        job.next_run_at = await this.#nextRunAt(job.schedule_id);
-        return job;
-      });
+      await this.#withDeadline(() => this.#createSchedule(job, definition));
     } catch (error) {
-      if (createdScheduleId) await this.#deleteScheduleQuietly(createdScheduleId);
+      await this.#abandonPending(job, error);
       throw error;
     }
+    const nextRunAt = await this.#withDeadline(() => this.#nextRunAt(job.schedule_id!)).catch(() => null);
+    try {
+      const updated = await inTransaction(this.#orm, (em) => em.nativeUpdate(JobSchedule, { id: job.id, state: 'pending' }, { state: 'active', next_run_at: nextRunAt, updated_at: new Date() }));
+      if (updated === 0) throw new Error(`job ${job.id} was removed by the reconciler while it was being created`);
+    } catch (error) {
+      // Without its row the schedule must not fire; the reconciler removes the pending row.
+      await this.#withDeadline(() => deleteScheduleIfExists(this.#temporal, job.schedule_id!)).catch(() => undefined);
+      throw error;
+    }
+    job.state = 'active';
+    job.next_run_at = nextRunAt;
+    return job;
   }
 
   async get(id: number): Promise<{ job: JobSchedule; schedule: LiveSchedule | null }> {
     const job = await inTransaction(this.#orm, (em) => findJobSchedule(em, id));
     if (!job) throw new NotFoundError(`job ${id} does not exist`);
-    const description = await this.#describe(scheduleIdFor(id));
+    const description = await this.#withDeadline(() => this.#describe(scheduleIdFor(id)));
     const schedule = description ? liveScheduleOf(description) : null;
     if (schedule) job.next_run_at = schedule.next_action_times[0] ? new Date(schedule.next_action_times[0]) : null;
     return { job, schedule };
   }
 
-  /** A page of jobs, each with the next fire time Temporal has now (the stored one when Temporal does not answer in time). */
+  /** A page of active jobs, each with the next fire time Temporal has now (the stored one when Temporal does not answer in time). */
   async list(filter: JobScheduleFilter): Promise<Page<JobSchedule>> {
     const page = await inTransaction(this.#orm, (em) => listJobSchedules(em, filter));
     const nextRuns = await this.#nextRunTimes(page.items.map((job) => scheduleIdFor(job.id)));
@@ -83,22 +98,15 @@ export class JobScheduler {
     return page;
   }
 
-  /** Deletes the schedule, then the row; a row whose delete fails gets its schedule back. */
+  /** Marks the row deleting, deletes the schedule, then the row; a delete cut short by an outage is finished by a retry or the reconciler. */
   async delete(id: number): Promise<void> {
-    let deletedSchedule: JobSchedule | undefined;
-    try {
-      await inTransaction(this.#orm, async (em) => {
-        const job = await findJobSchedule(em, id);
-        if (!job) throw new NotFoundError(`job ${id} does not exist`);
-        em.remove(job);
-        await em.flush();
-        await this.#deleteSchedule(scheduleIdFor(id));
-        deletedSchedule = job;
-      });
-    } catch (error) {
-      if (deletedSchedule) await this.#restoreSchedule(deletedSchedule);
-      throw error;
-    }
+    await inTransaction(this.#orm, async (em) => {
+      const job = await findJobSchedule(em, id, ['active', 'deleting']);
+      if (!job) throw new NotFoundError(`job ${id} does not exist`);
+      job.state = 'deleting';
+    });
+    await this.#withDeadline(() => deleteScheduleIfExists(this.#temporal, scheduleIdFor(id)));
+    await inTransaction(this.#orm, (em) => em.nativeDelete(JobSchedule, { id }));
   }
 
   /** Starts one run now, outside the schedule; the run is ENQUEUED before Temporal is asked, and removed if it refuses. */
@@ -109,7 +117,7 @@ export class JobScheduler {
       if (!job) throw new NotFoundError(`job ${id} does not exist`);
       const input = jobInputOf(job);
       const run = enqueueRun(em, {
-        workflow_id: manualWorkflowIdFor(id, now),
+        workflow_id: manualWorkflowIdFor(id, now, randomBytes(4).toString('hex')),
         job_id: id,
         job_type: job.job_type,
         user_id: job.user_id,
@@ -121,12 +129,28 @@ export class JobScheduler {
     });
     const { workflowType, ...start } = workflowStartOf(job, requireDefinition(job.job_type));
     try {
-      await this.#temporal.client.workflow.start(workflowType, { workflowId: run.workflow_id, ...start });
+      await this.#withDeadline(() => this.#temporal.client.workflow.start(workflowType, { workflowId: run.workflow_id, ...start }));
     } catch (error) {
-      await inTransaction(this.#orm, (em) => em.nativeDelete(JobRun, { run_id: run.run_id }));
+      // If the start did land after all, the worker's recorder writes the run again.
+      await inTransaction(this.#orm, (em) => em.nativeDelete(JobRun, { run_id: run.run_id })).catch((cleanup: unknown) => this.#logger.warn({ err: cleanup, run_id: run.run_id }, 'could not remove the run of a refused trigger'));
       throw error;
     }
     return { workflow_id: run.workflow_id, run_id: run.run_id };
+  }
+
+  #withDeadline<T>(call: () => Promise<T>): Promise<T> {
+    return withTemporalDeadline(this.#temporal, call);
+  }
+
+  /** A schedule that was surely refused takes its row with it; when Temporal did not answer, the reconciler decides later. */
+  async #abandonPending(job: JobSchedule, error: unknown): Promise<void> {
+    const classified = classifyError(error);
+    if (classified instanceof KeelError && classified.type === 'TemporalUnavailable') return;
+    try {
+      await inTransaction(this.#orm, (em) => em.nativeDelete(JobSchedule, { id: job.id, state: 'pending' }));
+    } catch (cleanup) {
+      this.#logger.warn({ err: cleanup, job_id: job.id }, 'could not remove a job whose schedule was refused; the reconciler will');
+    }
   }
 
   async #createSchedule(job: JobSchedule, definition: JobTypeDefinition): Promise<void> {
@@ -141,33 +165,6 @@ export class JobScheduler {
         return;
       }
       throw asScheduleValidationError(error);
-    }
-  }
-
-  async #restoreSchedule(job: JobSchedule): Promise<void> {
-    const definition = jobTypeDefinition(job.job_type);
-    if (!definition) return;
-    try {
-      await this.#temporal.client.schedule.create(scheduleOptionsOf(job, definition));
-    } catch (error) {
-      this.#logger.error({ err: error, job_id: job.id }, 'could not restore the schedule of a job whose delete failed');
-    }
-  }
-
-  async #deleteSchedule(scheduleId: string): Promise<void> {
-    try {
-      await this.#temporal.client.schedule.getHandle(scheduleId).delete();
-    } catch (error) {
-      // Already gone (deleted with the CLI, say) is what we wanted.
-      if (!(error instanceof ScheduleNotFoundError)) throw error;
-    }
-  }
-
-  async #deleteScheduleQuietly(scheduleId: string): Promise<void> {
-    try {
-      await this.#deleteSchedule(scheduleId);
-    } catch (error) {
-      this.#logger.error({ err: error, schedule_id: scheduleId }, 'could not remove the schedule of a job that was not saved');
     }
   }
 

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { JOB_SEARCH_ATTRIBUTES } from '../workflows/names.ts';
 import type { Config } from './config.ts';
@@ -40,4 +40,21 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
 /** Whether the frontend answers and knows the namespace. */
 export async function pingTemporal(connection: Connection, namespace: string, timeoutMs = 2_000): Promise<void> {
   await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.describeNamespace({ namespace }));
+}
+
+/** How long an API request waits for Temporal before it answers 503: a down server must not hold a client for the SDK's ~20 s of retries. */
+export const API_TEMPORAL_DEADLINE_MS = 3_000;
+
+/** Runs Temporal calls with a deadline; past it they fail with DEADLINE_EXCEEDED (a ServiceError, mapped to 503). */
+export function withTemporalDeadline<T>(temporal: TemporalClient, call: () => Promise<T>, timeoutMs = API_TEMPORAL_DEADLINE_MS): Promise<T> {
+  return temporal.connection.withDeadline(Date.now() + timeoutMs, call);
+}
+
+/** Deletes a schedule; one that is already gone (deleted with the CLI, or by an earlier attempt) is what we wanted. */
+export async function deleteScheduleIfExists(temporal: TemporalClient, scheduleId: string): Promise<void> {
+  try {
+    await temporal.client.schedule.getHandle(scheduleId).delete();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  }
 }

@@ -16,6 +16,10 @@ const READY_TIMEOUT_MS = 30_000;
 export interface ThrowawayPostgres {
   /** URL of the `postgres` database, as the superuser `keel` (no password: trust on loopback). */
   url: string;
+  /** Stops the server and keeps its data: for tests of a database outage. */
+  pause(): Promise<void>;
+  /** Starts the paused server again on the same port and data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,27 +33,31 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   const client = ['-h', '127.0.0.1', '-p', String(port), '-U', SUPERUSER];
 
   let server: ManagedProcess | undefined;
-  const stop = async () => {
-    // SIGINT is PostgreSQL's fast shutdown: it ends sessions instead of waiting for them.
-    await server?.stop('SIGINT');
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    if (owner) await chown(dataDir, owner.uid, owner.gid);
-    // The C locale makes initdb work, and sort the same, whatever locale the machine has.
-    await run(join(bin, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', SUPERUSER, '--no-sync', '-E', 'UTF8', '--no-locale'], { ...owner, cwd: dataDir });
+  // SIGINT is PostgreSQL's fast shutdown: it ends sessions instead of waiting for them.
+  const pause = async () => server?.stop('SIGINT');
+  const resume = async () => {
     server = spawnManaged(
       join(bin, 'postgres'),
       ['-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', dataDir, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
       { ...owner, cwd: dataDir },
     );
     await server.waitUntil(() => succeeds(join(bin, 'pg_isready'), [...client, '-d', 'postgres', '-t', '1']), READY_TIMEOUT_MS);
+  };
+  const stop = async () => {
+    await pause();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    if (owner) await chown(dataDir, owner.uid, owner.gid);
+    // The C locale makes initdb work, and sort the same, whatever locale the machine has.
+    await run(join(bin, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', SUPERUSER, '--no-sync', '-E', 'UTF8', '--no-locale'], { ...owner, cwd: dataDir });
+    await resume();
   } catch (error) {
     await stop();
     throw error;
   }
 
-  return { url: `postgresql://${SUPERUSER}@127.0.0.1:${port}/postgres`, stop };
+  return { url: `postgresql://${SUPERUSER}@127.0.0.1:${port}/postgres`, pause, resume, stop };
 }
 
 /** The newest Debian PostgreSQL, else the one pg_config names; installs the Debian package when root and there is none. */

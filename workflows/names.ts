@@ -19,9 +19,9 @@ export function scheduledWorkflowIdFor(jobId: number): string {
   return `job-${jobId}`;
 }
 
-/** A manual run's workflow ID: distinct from the schedule's own fires, unique per trigger. */
-export function manualWorkflowIdFor(jobId: number, triggeredAt: Date): string {
-  return `job-${jobId}-manual-${triggeredAt.toISOString()}`;
+/** A manual run's workflow ID: distinct from the schedule's own fires; the nonce keeps triggers in the same millisecond apart. */
+export function manualWorkflowIdFor(jobId: number, triggeredAt: Date, nonce: string): string {
+  return `job-${jobId}-manual-${triggeredAt.toISOString()}-${nonce}`;
 }
 
 /** The job a workflow belongs to, from its ID (`job-<id>-…`), or undefined for other workflows. */

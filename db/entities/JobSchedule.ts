@@ -1,5 +1,9 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
+/** pending: the row is written, its schedule not yet confirmed; active: row and schedule agree; deleting: the schedule is being removed. */
+export const JOB_STATES = ['pending', 'active', 'deleting'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
 /** The desired state of one scheduled job; its Temporal Schedule `job-<id>` is the actual state. */
 export const JobScheduleSchema = defineEntity({
   name: 'JobSchedule',
@@ -18,6 +22,7 @@ export const JobScheduleSchema = defineEntity({
     created_at: p.datetime().onCreate(() => new Date()),
     updated_at: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     schedule_id: p.string().length(100).nullable(),
+    state: p.enum(() => JOB_STATES).$type<JobState>().default('active').index(),
   },
 });
 

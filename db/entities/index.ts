@@ -2,7 +2,7 @@ import { JobRunSchema } from './JobRun.ts';
 import { JobScheduleSchema } from './JobSchedule.ts';
 
 export { JobRun, RUN_STATUSES, type RunError, type RunStatus } from './JobRun.ts';
-export { JobSchedule } from './JobSchedule.ts';
+export { JOB_STATES, JobSchedule, type JobState } from './JobSchedule.ts';
 
 /** Every entity the ORM knows: the one list config, migrations and tests share. */
 export const entities = [JobScheduleSchema, JobRunSchema];

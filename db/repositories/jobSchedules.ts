@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import { JobSchedule } from '../entities/index.ts';
+import { JobSchedule, type JobState } from '../entities/index.ts';
 import { toPage, type Page } from '../pagination.ts';
 
 export interface NewJobSchedule {
@@ -13,12 +13,19 @@ export interface NewJobSchedule {
   enabled: boolean;
 }
 
-export function addJobSchedule(em: EntityManager, job: NewJobSchedule): JobSchedule {
-  return em.create(JobSchedule, { ...job, next_run_at: null, schedule_id: null });
+/** A new row; the scheduler writes it `pending` and marks it `active` once its Temporal Schedule exists. */
+export function addJobSchedule(em: EntityManager, job: NewJobSchedule, state: JobState = 'active'): JobSchedule {
+  return em.create(JobSchedule, { ...job, next_run_at: null, schedule_id: null, state });
 }
 
-export function findJobSchedule(em: EntityManager, id: number): Promise<JobSchedule | null> {
-  return em.findOne(JobSchedule, { id });
+/** A job users can see: rows still pending or being deleted are not found unless asked for. */
+export function findJobSchedule(em: EntityManager, id: number, states: JobState[] = ['active']): Promise<JobSchedule | null> {
+  return em.findOne(JobSchedule, { id, state: { $in: states } });
+}
+
+/** Rows a crash or an outage left half-way (pending or deleting) since before `before`. */
+export function findUnsettledJobSchedules(em: EntityManager, before: Date): Promise<JobSchedule[]> {
+  return em.find(JobSchedule, { state: { $in: ['pending', 'deleting'] }, updated_at: { $lt: before } }, { orderBy: { id: 'asc' } });
 }
 
 export interface JobScheduleFilter {
@@ -31,7 +38,7 @@ export interface JobScheduleFilter {
 
 /** Oldest first, so pages stay stable while new jobs are added. */
 export async function listJobSchedules(em: EntityManager, filter: JobScheduleFilter): Promise<Page<JobSchedule>> {
-  const where: FilterQuery<JobSchedule> = {};
+  const where: FilterQuery<JobSchedule> = { state: 'active' };
   if (filter.job_type) where.job_type = filter.job_type;
   if (filter.user_id !== undefined) where.user_id = filter.user_id;
   if (filter.enabled !== undefined) where.enabled = filter.enabled;

@@ -12,13 +12,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** An empty database of the given kind: a SQLite file in a temp dir, or a new database on the suite's PostgreSQL. */
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+/** An empty database of the given kind: a SQLite file in a temp dir, or a new database on the suite's PostgreSQL (or the server given). */
+export async function createTestDatabase(kind: DatabaseKind, postgresServerUrl?: string): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'keel-db-'));
     return { url: `sqlite:${join(dir, 'keel.db')}`, drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
   }
-  const server = inject('postgresUrl');
+  const server = postgresServerUrl ?? inject('postgresUrl');
   const name = `keel_test_${randomUUID().replaceAll('-', '')}`;
   const admin = await initORM({ url: server });
   await admin.em.getConnection().execute(`create database ${name}`);

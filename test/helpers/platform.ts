@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startApi } from '../../api/startApi.ts';
-import type { DatabaseKind, Orm } from '../../db/orm.ts';
+import { initORM, type DatabaseKind, type Orm } from '../../db/orm.ts';
 import { bootPlatform } from '../../lib/boot.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import type { TaskQueue } from '../../lib/jobTypes.ts';
@@ -37,6 +37,10 @@ export interface TestPlatformOptions {
   queues?: TaskQueue[];
   env?: Record<string, string>;
   logLines?: string[];
+  /** Workers write through a database connection of their own, as separate worker processes do (SQLite locks between them). */
+  workerConnection?: 'shared' | 'own';
+  /** A PostgreSQL server of the test's own (to stop and start) instead of the suite's. */
+  postgresServerUrl?: string;
 }
 
 /**
@@ -44,7 +48,7 @@ export interface TestPlatformOptions {
  * the Temporal dev server the suite started, a worker per queue asked for and the HTTP API on a free port.
  */
 export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
-  const database = await createTestDatabase(options.db);
+  const database = await createTestDatabase(options.db, options.postgresServerUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-data-'));
   const config = loadConfig({
     APP_ENV: 'test',
@@ -64,10 +68,11 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
   const platform = await bootPlatform(config, logger, { migrations: 'apply' });
   const { orm, temporal } = platform;
 
+  const workerOrm = options.workerConnection === 'own' ? await initORM(config.db, logger) : orm;
   const connection = await connectWorker(config.temporal);
   const workers = await Promise.all(
     (options.queues ?? []).map((queue) =>
-      createKeelWorker({ connection, namespace: config.temporal.namespace, queue, services: createWorkerServices(config, { orm, logger, workerId: workerIdentity(queue) }) }),
+      createKeelWorker({ connection, namespace: config.temporal.namespace, queue, services: createWorkerServices(config, { orm: workerOrm, logger, workerId: workerIdentity(queue) }) }),
     ),
   );
   const workerRuns = workers.map((worker) => worker.run());
@@ -94,6 +99,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
       for (const worker of workers) worker.shutdown();
       await Promise.all(workerRuns);
       await connection.close();
+      if (workerOrm !== orm) await workerOrm.close();
       await platform.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
