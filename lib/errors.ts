@@ -70,3 +70,17 @@ export class NotFoundError extends KeelError {
     super(message, { category: 'business', type: 'NotFound', retryable: false });
   }
 }
+
+/** A request body in a format the API does not read (it reads application/json). */
+export class UnsupportedMediaTypeError extends KeelError {
+  constructor(message: string) {
+    super(message, { category: 'business', type: 'UnsupportedMediaType', retryable: false });
+  }
+}
+
+/** The request clashes with one still in progress: retrying later will do. */
+export class ConflictError extends KeelError {
+  constructor(message: string) {
+    super(message, { category: 'business', type: 'Conflict', retryable: true });
+  }
+}

@@ -1,11 +1,18 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import type { DatabaseKind } from '../orm.ts';
 import { PostgresqlInitial, SqliteInitial } from './Migration20261127_initial.ts';
+import { PostgresqlIdempotencyKeys, SqliteIdempotencyKeys } from './Migration20261201_idempotencyKeys.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
-  sqlite: [{ name: 'Migration20261127_initial', class: SqliteInitial }],
-  postgresql: [{ name: 'Migration20261127_initial', class: PostgresqlInitial }],
+  sqlite: [
+    { name: 'Migration20261127_initial', class: SqliteInitial },
+    { name: 'Migration20261201_idempotencyKeys', class: SqliteIdempotencyKeys },
+  ],
+  postgresql: [
+    { name: 'Migration20261127_initial', class: PostgresqlInitial },
+    { name: 'Migration20261201_idempotencyKeys', class: PostgresqlIdempotencyKeys },
+  ],
 };
 
 export function migrationsFor(kind: DatabaseKind): MigrationObject[] {
