@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Orm } from '../db/orm.ts';
 import { redactConfig, type Config } from '../lib/config.ts';
 import type { JobScheduler } from '../lib/jobScheduler.ts';
@@ -6,10 +7,12 @@ import type { Logger } from '../lib/logger.ts';
 import type { ApiMetrics } from '../lib/metrics.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
 import { requireApiKey } from './auth.ts';
-import { problemHeaders, problemOf, problemResponse } from './problem.ts';
+import { allowedMethods } from './methodNotAllowed.ts';
+import { PROBLEM_BASE, problemHeaders, problemOf, problemResponse } from './problem.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
+import { securityHeaders } from './securityHeaders.ts';
 
 export interface AppDeps {
   config: Config;
@@ -37,15 +40,30 @@ export function createApp(deps: AppDeps) {
     }
   });
 
+  const maxBodyBytes = deps.config.api.max_body_bytes;
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => problemResponse(c, { type: `${PROBLEM_BASE}payload-too-large`, title: 'Request body too large', status: 413, detail: `the body may be at most ${maxBodyBytes} bytes` }),
+    }),
+  );
+
   app.route('/health', healthRoutes(deps));
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
+  app.use('*', securityHeaders);
   app.use('*', requireApiKey(deps.adminKey));
   app.get('/config', (c) => c.json(redactConfig(deps.config)));
   app.route('/jobs', jobRoutes(deps));
   app.route('/runs', runRoutes(deps));
 
-  app.notFound((c) => problemResponse(c, { type: 'https://keel.dev/problems/not-found', title: 'Not found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
+  app.notFound((c) => {
+    const allow = allowedMethods(app, c.req.path);
+    if (allow.length) {
+      return problemResponse(c, { type: `${PROBLEM_BASE}method-not-allowed`, title: 'Method not allowed', status: 405, detail: `${c.req.path} answers ${allow.join(', ')}` }, { allow: allow.join(', ') });
+    }
+    return problemResponse(c, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` });
+  });
   app.onError((error, c) => {
     const problem = problemOf(error);
     if (problem.status === 503) logger.warn({ err: error, method: c.req.method, path: c.req.path }, 'request refused: a dependency is unavailable');

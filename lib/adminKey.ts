@@ -24,3 +24,10 @@ export function resolveAdminKey(config: Pick<Config, 'api' | 'data_dir'>): Admin
   }
   return { key, source: 'generated' };
 }
+
+/** What the start banner says about the key: the key itself only when Keel just generated it, so a configured one stays out of terminal logs. */
+export function adminKeyBannerText(adminKey: AdminKey, dataDir: string): string {
+  const file = join(dataDir, 'admin-api-key');
+  if (adminKey.source === 'generated') return `${adminKey.key} (generated; kept in ${file})`;
+  return adminKey.source === 'file' ? `in ${file}` : 'from API_ADMIN_KEY (api.admin_key)';
+}

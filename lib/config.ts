@@ -25,7 +25,15 @@ const configSchema = z
       ui_port: port,
     }),
     // Port 0 asks the OS for a free port (tests, side-by-side instances).
-    api: z.object({ host: z.string().min(1), port: z.coerce.number().int().min(0).max(65_535), admin_key: z.string() }),
+    api: z.object({
+      host: z.string().min(1),
+      port: z.coerce.number().int().min(0).max(65_535),
+      admin_key: z.string(),
+      // Bigger request bodies get a 413 before they are read in full.
+      max_body_bytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024),
+    }),
+    // One job must not flood its queue: a cron firing more often than this is refused.
+    schedule: z.object({ min_interval_ms: z.coerce.number().int().min(0).max(86_400_000) }),
     market_data: z.object({
       provider: z.enum(['simulated', 'binance']),
       base_url: httpUrl,
@@ -67,6 +75,8 @@ export const ENV_KEYS: Record<string, string> = {
   API_HOST: 'api.host',
   API_PORT: 'api.port',
   API_ADMIN_KEY: 'api.admin_key',
+  API_MAX_BODY_BYTES: 'api.max_body_bytes',
+  SCHEDULE_MIN_INTERVAL_MS: 'schedule.min_interval_ms',
   LOG_LEVEL: 'log.level',
   MARKET_DATA_PROVIDER: 'market_data.provider',
   MARKET_DATA_BASE_URL: 'market_data.base_url',

@@ -131,3 +131,17 @@ export function classifyError(error: unknown): unknown {
   if (isDatabaseUnavailable(error)) return new KeelError('the database is unavailable or busy', { category: 'database', type: 'DatabaseUnavailable', retryable: true, cause: error });
   return error;
 }
+
+/** A request body in a format the API does not read (it reads application/json). */
+export class UnsupportedMediaTypeError extends KeelError {
+  constructor(message: string) {
+    super(message, { category: 'business', type: 'UnsupportedMediaType', retryable: false });
+  }
+}
+
+/** The request clashes with one still in progress: retrying later will do. */
+export class ConflictError extends KeelError {
+  constructor(message: string) {
+    super(message, { category: 'business', type: 'Conflict', retryable: true });
+  }
+}

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startApi } from '../api/startApi.ts';
-import { resolveAdminKey } from '../lib/adminKey.ts';
+import { adminKeyBannerText, resolveAdminKey } from '../lib/adminKey.ts';
 import { bootPlatform } from '../lib/boot.ts';
 import { loadConfigOrExit, untilShutdownSignal } from '../lib/cli.ts';
 import { activeTaskQueues } from '../lib/jobTypes.ts';
@@ -66,10 +66,10 @@ process.stdout.write(
     `  Temporal UI   ${uiUrl}`,
     `  Temporal      ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     `  Workers       ${[...workers.keys()].join(', ')}`,
-    `  Admin API key ${adminKey.key}${adminKey.source === 'file' ? ` (from ${join(dataDir, 'admin-api-key')})` : ''}`,
+    `  Admin API key ${adminKeyBannerText(adminKey, dataDir)}`,
     `  Data          ${dataDir}`,
     '',
-    `Try: curl -H 'Authorization: Bearer ${adminKey.key}' ${api.url}/jobs`,
+    `Try: curl -H 'Authorization: Bearer ${adminKey.source === 'generated' ? adminKey.key : '<admin key>'}' ${api.url}/jobs`,
     'Ctrl-C stops everything.',
     '',
   ].join('\n'),

@@ -8,15 +8,23 @@ import { RUN_STATUSES } from '../../db/entities/index.ts';
 import { NotFoundError, ValidationError } from '../../lib/errors.ts';
 import type { JobScheduler } from '../../lib/jobScheduler.ts';
 import { JOB_TYPE_NAMES, jobTypeDefinition } from '../../lib/jobTypes.ts';
-import { fieldErrorsOf, jsonBody, pathParamsOf, queryOf } from '../validation.ts';
+import type { Config } from '../../lib/config.ts';
+import { assertCronFires } from '../../lib/cronFires.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { TemporalClient } from '../../lib/temporal.ts';
+import { idempotent } from '../idempotency.ts';
+import { fieldErrorsOf, idText, INT32_MAX, jsonBody, pathParamsOf, positiveInt32, queryOf, text } from '../validation.ts';
 import { jobView, jobWithScheduleView, runView } from '../views.ts';
 
 export interface JobsDeps {
   orm: Orm;
   scheduler: JobScheduler;
+  temporal: TemporalClient;
+  config: Config;
+  logger: Logger;
 }
 
-const timeZone = z.string().refine((zone) => {
+const timeZone = text().refine((zone) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
@@ -26,30 +34,34 @@ const timeZone = z.string().refine((zone) => {
 }, 'must be an IANA time zone such as UTC or Europe/London');
 
 const newJobSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  job_type: z.string().refine((type) => jobTypeDefinition(type) !== undefined, { message: `must be one of ${JOB_TYPE_NAMES.join(', ')}` }),
-  target: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
+  job_type: text().refine((type) => jobTypeDefinition(type) !== undefined, { message: `must be one of ${JOB_TYPE_NAMES.join(', ')}` }),
+  target: text().trim().min(1).max(200),
   task_params: z.record(z.string(), z.unknown()),
-  cron: z.string().trim().min(1).max(200),
+  cron: text().trim().min(1).max(200),
   timezone: timeZone.default('UTC'),
   enabled: z.boolean().default(true),
-  user_id: z.number().int().positive(),
+  user_id: positiveInt32,
 });
 
-const idParam = z.object({ id: z.coerce.number().int().positive() });
-const cursor = z
-  .string()
+const idParam = z.object({ id: idText });
+const cursor = text()
   .optional()
   .transform((value, ctx) => {
     if (value === undefined) return undefined;
     const id = decodeCursor(value);
-    if (id === undefined) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' });
+    if (id === undefined || id > INT32_MAX) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' });
     return id;
   });
-const limit = z.coerce.number().int().min(1).max(200).default(50);
+const limit = z
+  .string()
+  .regex(/^[0-9]{1,6}$/, 'must be a decimal integer')
+  .transform(Number)
+  .pipe(z.number().min(1).max(200))
+  .default(50);
 const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
 
-const listJobsQuery = z.object({ job_type: z.string().optional(), user_id: z.coerce.number().int().positive().optional(), enabled: booleanText.optional(), cursor, limit });
+const listJobsQuery = z.object({ job_type: text().max(64).optional(), user_id: idText.optional(), enabled: booleanText.optional(), cursor, limit });
 const listRunsQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), cursor, limit });
 
 /** Each job type validates its own target and task_params (errors name the field inside them); what is stored is the parsed params, defaults included. */
@@ -65,10 +77,11 @@ function withJobTypeFields(job: z.infer<typeof newJobSchema>): z.infer<typeof ne
   return { ...job, task_params: params.data };
 }
 
-export function jobRoutes({ orm, scheduler }: JobsDeps) {
+export function jobRoutes({ orm, scheduler, temporal, config, logger }: JobsDeps) {
   return new Hono()
-    .post('/', async (c) => {
+    .post('/', idempotent(orm, logger), async (c) => {
       const input = withJobTypeFields(await jsonBody(c, newJobSchema));
+      await assertCronFires(temporal, input, config.schedule.min_interval_ms, logger);
       const job = await scheduler.create(input);
       return c.json(jobView(job), 201, { location: `/jobs/${job.id}` });
     })
@@ -87,7 +100,7 @@ export function jobRoutes({ orm, scheduler }: JobsDeps) {
       await scheduler.delete(id);
       return c.body(null, 204);
     })
-    .post('/:id/trigger', async (c) => {
+    .post('/:id/trigger', idempotent(orm, logger), async (c) => {
       const { id } = pathParamsOf(c, idParam);
       const { workflow_id, run_id } = await scheduler.trigger(id);
       return c.json({ workflow_id, run_id }, 202);

@@ -2,16 +2,19 @@ import type { MigrationObject } from '@mikro-orm/core';
 import type { DatabaseKind } from '../orm.ts';
 import { PostgresqlInitial, SqliteInitial } from './Migration20261127_initial.ts';
 import { PostgresqlJobScheduleState, SqliteJobScheduleState } from './Migration20261201_jobScheduleState.ts';
+import { PostgresqlIdempotencyKeys, SqliteIdempotencyKeys } from './Migration20261201_idempotencyKeys.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
   sqlite: [
     { name: 'Migration20261127_initial', class: SqliteInitial },
     { name: 'Migration20261201_jobScheduleState', class: SqliteJobScheduleState },
+    { name: 'Migration20261201_idempotencyKeys', class: SqliteIdempotencyKeys },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
     { name: 'Migration20261201_jobScheduleState', class: PostgresqlJobScheduleState },
+    { name: 'Migration20261201_idempotencyKeys', class: PostgresqlIdempotencyKeys },
   ],
 };
 
