@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { msNumberToTs, tsToDate } from '@temporalio/common/lib/time.js';
 import { ValidationError } from './errors.ts';
-import { isScheduleSpecRefusal } from './jobScheduler.ts';
+import { asScheduleValidationError } from './jobScheduler.ts';
 import type { Logger } from './logger.ts';
-import type { TemporalClient } from './temporal.ts';
+import { withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
 /** How far ahead a cron is read: past a leap day's eight-year gap (2096 → 2104), so "29 February" still fires. */
 const HORIZON_MS = 9 * 366 * 86_400_000;
@@ -43,32 +43,31 @@ export function shortestGapMs(times: Date[]): number | undefined {
 async function matchingTimes(temporal: TemporalClient, spec: CronSpec, logger: Logger): Promise<Date[]> {
   const scheduleId = `${PROBE_PREFIX}${randomUUID()}`;
   try {
-    await temporal.client.schedule.create({
-      scheduleId,
-      spec: { cronExpressions: [spec.cron], timezone: spec.timezone },
-      action: { type: 'startWorkflow', workflowType: 'cronProbe', taskQueue: 'cron-probe', args: [] },
-      state: { paused: true, note: 'Keel cron check: deleted at once' },
-    });
+    await withTemporalDeadline(temporal, () =>
+      temporal.client.schedule.create({
+        scheduleId,
+        spec: { cronExpressions: [spec.cron], timezone: spec.timezone },
+        action: { type: 'startWorkflow', workflowType: 'cronProbe', taskQueue: 'cron-probe', args: [] },
+        state: { paused: true, note: 'Keel cron check: deleted at once' },
+      }),
+    );
   } catch (error) {
-    if (!isScheduleSpecRefusal(error)) throw error;
-    const path = /time ?zone|location/i.test(error.message) ? 'timezone' : 'cron';
-    throw new ValidationError([{ path, message: `rejected by Temporal: ${error.message}` }]);
+    throw asScheduleValidationError(error);
   }
   try {
     const now = Date.now();
-    const { startTime } = await temporal.connection.workflowService.listScheduleMatchingTimes({
-      namespace: temporal.namespace,
-      scheduleId,
-      startTime: msNumberToTs(now),
-      endTime: msNumberToTs(now + HORIZON_MS),
-    });
+    const { startTime } = await withTemporalDeadline(temporal, () =>
+      temporal.connection.workflowService.listScheduleMatchingTimes({
+        namespace: temporal.namespace,
+        scheduleId,
+        startTime: msNumberToTs(now),
+        endTime: msNumberToTs(now + HORIZON_MS),
+      }),
+    );
     return (startTime ?? []).map((time) => tsToDate(time));
   } finally {
-    await temporal.client.schedule
-      .getHandle(scheduleId)
-      .delete()
-      .catch((error: unknown) => {
-        if (!(error instanceof ScheduleNotFoundError)) logger.warn({ err: error, schedule_id: scheduleId }, 'could not delete a cron probe schedule');
-      });
+    await withTemporalDeadline(temporal, () => temporal.client.schedule.getHandle(scheduleId).delete()).catch((error: unknown) => {
+      if (!(error instanceof ScheduleNotFoundError)) logger.warn({ err: error, schedule_id: scheduleId }, 'could not delete a cron probe schedule');
+    });
   }
 }

@@ -213,7 +213,7 @@ export function isScheduleSpecRefusal(error: unknown): error is TypeError {
 }
 
 /** The server is the judge of cron strings and time zones: its refusal becomes a field error. */
-function asScheduleValidationError(error: unknown): unknown {
+export function asScheduleValidationError(error: unknown): unknown {
   if (!isScheduleSpecRefusal(error)) return error;
   const path = /time ?zone|location/i.test(error.message) ? 'timezone' : 'cron';
   return new ValidationError([{ path, message: `rejected by Temporal: ${error.message}` }]);
