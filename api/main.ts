@@ -12,7 +12,7 @@ const adminKey = resolveAdminKey(config);
 const api = await startApi({ config, adminKey: adminKey.key, orm: platform.orm, temporal: platform.temporal, logger });
 logger.info({ url: api.url, admin_key_source: adminKey.source }, 'api listening');
 
-const signal = await untilShutdownSignal();
+const signal = await untilShutdownSignal((repeated) => logger.warn({ signal: repeated }, 'api already stopping; signal ignored'));
 logger.info({ signal }, 'api stopping');
 await api.close();
 await platform.close();

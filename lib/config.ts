@@ -26,6 +26,8 @@ const configSchema = z
     }),
     // Port 0 asks the OS for a free port (tests, side-by-side instances).
     api: z.object({ host: z.string().min(1), port: z.coerce.number().int().min(0).max(65_535), admin_key: z.string() }),
+    // Each worker process's own /health/live and /health/ready; port 0 asks the OS for a free one (logged at start).
+    worker: z.object({ health_host: z.string().min(1), health_port: z.coerce.number().int().min(0).max(65_535) }),
     market_data: z.object({
       provider: z.enum(['simulated', 'binance']),
       base_url: httpUrl,
@@ -61,6 +63,7 @@ export const ENV_KEYS: Record<string, string> = {
   API_HOST: 'api.host',
   API_PORT: 'api.port',
   API_ADMIN_KEY: 'api.admin_key',
+  WORKER_HEALTH_PORT: 'worker.health_port',
   LOG_LEVEL: 'log.level',
   MARKET_DATA_PROVIDER: 'market_data.provider',
   MARKET_DATA_BASE_URL: 'market_data.base_url',

@@ -8,11 +8,14 @@ import type { Config } from '../lib/config.ts';
 import { jobTypesOn, type ActivityFunctions, type TaskQueue } from '../lib/jobTypes.ts';
 import { activityFailureInterceptor } from './activityFailureInterceptor.ts';
 import { activityLogInterceptor } from './activityLogInterceptor.ts';
+import { heartbeatInterceptor } from './heartbeatInterceptor.ts';
 import type { WorkerServices } from './services.ts';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const JOB_RUN_INTERCEPTOR_PATH = fileURLToPath(new URL('../workflows/jobRunInterceptor.ts', import.meta.url));
 const NODE_MODULES = fileURLToPath(new URL('../node_modules', import.meta.url));
+
+export const WORKER_SHUTDOWN_GRACE = '10 seconds';
 
 export function workerIdentity(queue: TaskQueue): string {
   return `${queue}@${hostname()}:${process.pid}`;
@@ -48,8 +51,9 @@ export async function createKeelWorker(options: KeelWorkerOptions): Promise<Work
       workflowsPath: entry,
       // The bundler resolves its own runtime from the entry's folder, a temp dir: point it at ours.
       bundlerOptions: { webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), NODE_MODULES] } }) },
-      interceptors: { workflowModules: [JOB_RUN_INTERCEPTOR_PATH], activity: [activityLogInterceptor, activityFailureInterceptor] },
-      shutdownGraceTime: '10 seconds',
+      interceptors: { workflowModules: [JOB_RUN_INTERCEPTOR_PATH], activity: [activityLogInterceptor, activityFailureInterceptor, heartbeatInterceptor] },
+      // On SIGTERM in-flight activities get this long to finish; then they are cancelled and handed back to the server.
+      shutdownGraceTime: WORKER_SHUTDOWN_GRACE,
     });
   } finally {
     await rm(entryDir, { recursive: true, force: true });
