@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic and static checks) starts nothing; `integration` gets a PostgreSQL and a Temporal dev server.
+// `unit` (pure logic and static checks) starts nothing; `integration` gets a PostgreSQL and a Temporal dev server;
+// `chaos` kills real processes (workers, dev servers, npm start itself) and watches the platform recover.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -13,6 +14,15 @@ export default defineConfig({
           globalSetup: ['test/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          globalSetup: ['test/globalSetup.ts'],
+          testTimeout: 150_000,
+          hookTimeout: 150_000,
         },
       },
     ],
