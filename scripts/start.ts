@@ -109,19 +109,30 @@ try {
     process.exitCode = 1;
   }
   logger.info({ signal: outcome.signal }, 'stopping: workers drain, then the API, then the Temporal dev server');
+  // A request still retrying against Temporal when the connection closes throws from the SDK's retry timer: the dev server must still be stopped.
+  process.on('uncaughtException', (error) => logger.warn({ err: error }, 'error from work left over after the stop began; stopping anyway'));
   await stopAll(workers);
-  await api.close();
-  await platform.close();
-  await devServer?.stop();
+  await step('closing the API', () => api.close());
+  await step('closing the database and Temporal connections', () => platform.close());
+  await stopAll(devServer ? [devServer] : []);
   logger.info('stopped');
 } catch (error) {
   // The children are in groups of their own: nothing else would stop them.
   logger.fatal({ err: error }, 'start-up failed');
-  await stopAll(workers);
-  await devServer?.stop();
+  await stopAll([...workers, ...(devServer ? [devServer] : [])]);
   process.exitCode = 1;
 }
 
+/** One shutdown step: a failure is logged and makes the exit code 1, but never skips the steps after it. */
+async function step(what: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    logger.error({ err: error }, `${what} failed`);
+    process.exitCode = 1;
+  }
+}
+
 async function stopAll(supervisors: Supervisor[]): Promise<void> {
-  await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
+  await Promise.all(supervisors.map((supervisor) => step('stopping a child', () => supervisor.stop())));
 }

@@ -50,24 +50,24 @@ describe('npm start under crashes', () => {
     expect(await keel.api('GET', '/health')).toMatchObject({ status: 200, body: { checks: { 'task_queue:alerts': [{ status: 'pass' }] } } });
   }, 150_000);
 
-  it('restarts a dev server that hung and was killed, on the same database: 503s meanwhile, never a 500, and the schedule and runs survive', async () => {
-    const [server] = keel.childPids('temporal dev server');
-    const workersBefore = keel.childPids('worker alerts').length;
-    const statuses: number[] = [];
-    const poll = async () => {
+  /** GET /jobs/{id} needs Temporal (the live schedule): polled until `done`, every status kept (0: no answer within 20 s). */
+  const pollJob = async (statuses: number[], done: (status: number) => boolean) =>
+    eventually(async () => {
       const { status } = await keel.api('GET', `/jobs/${jobId}`);
       statuses.push(status);
-      return status;
-    };
-    // Frozen first, so the outage outlasts a request's deadline (a crash alone is restarted within about a second).
-    process.kill(-server!, 'SIGSTOP');
-    await eventually(async () => ((await poll()) !== 200 ? true : undefined), { timeoutMs: 60_000 });
-    process.kill(-server!, 'SIGKILL');
-    await eventually(async () => ((await poll()) === 200 && keel.childPids('temporal dev server').length === 2 ? true : undefined), { timeoutMs: 90_000 });
+      return done(status) ? true : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 100 });
 
-    expect(statuses).not.toContain(500);
-    expect(new Set(statuses)).toEqual(new Set([200, 503]));
+  it('restarts a dev server killed with SIGKILL on the same database; the API and the worker reconnect by themselves', async () => {
+    const [server] = keel.childPids('temporal dev server');
+    const workersBefore = keel.childPids('worker alerts').length;
+    process.kill(-server!, 'SIGKILL');
+    const statuses: number[] = [];
+    await pollJob(statuses, (status) => status === 200 && keel.childPids('temporal dev server').length === 2);
+
     expect(keel.logs().find((line) => line.msg === 'temporal dev server ended unexpectedly; restarting')).toMatchObject({ how: 'signal SIGKILL' });
+    // A restart this quick is inside the client's own retries: requests wait for it rather than fail.
+    expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
     // The live schedule is still there: the restarted server read the same --db-filename.
     expect((await keel.api('GET', `/jobs/${jobId}`)).body.schedule).toBeDefined();
     await runToCompletion();
@@ -75,9 +75,22 @@ describe('npm start under crashes', () => {
     expect(keel.childPids('worker alerts')).toHaveLength(workersBefore);
   }, 150_000);
 
+  it('answers 503, never a 500 or silence, while the dev server hangs, and recovers once it is killed and restarted', async () => {
+    const server = keel.childPids('temporal dev server').at(-1);
+    const statuses: number[] = [];
+    // Frozen, so the outage outlasts the client's retries (a crash alone is restarted within about a second).
+    process.kill(-server!, 'SIGSTOP');
+    await pollJob(statuses, (status) => status !== 200);
+    process.kill(-server!, 'SIGKILL');
+    await pollJob(statuses, (status) => status === 200 && keel.childPids('temporal dev server').length === 3);
+
+    expect(new Set(statuses)).toEqual(new Set([200, 503]));
+    await runToCompletion();
+  }, 150_000);
+
   it('stops everything it started on SIGTERM and exits 0', async () => {
     keel.signalGroup('SIGTERM');
-    expect(await keel.exited).toBe(0);
+    expect(await keel.exited, keel.output().slice(-4_000)).toBe(0);
     expect(keel.allPids().filter(isAlive)).toEqual([]);
     expect(await isTemporalReachable(site.temporalAddress)).toBe(false);
   }, 60_000);

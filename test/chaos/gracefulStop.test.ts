@@ -42,7 +42,7 @@ describe('npm start stopped mid-run', () => {
     first.signalGroup('SIGTERM');
     await sleep(300);
     first.signalGroup('SIGTERM');
-    expect(await first.exited).toBe(0);
+    expect(await first.exited, first.output().slice(-4_000)).toBe(0);
     expect(first.logs().some((line) => line.msg === 'already stopping; signal ignored so the drain can finish')).toBe(true);
     // The delivery in flight was answered, not cut: the worker drained before anything it needs stopped.
     expect(first.logs().some((line) => line.msg === 'notification sent')).toBe(true);
@@ -62,7 +62,7 @@ describe('npm start stopped mid-run', () => {
     expect(deliveries).toHaveLength(1);
 
     second.signalGroup('SIGINT');
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, second.output().slice(-4_000)).toBe(0);
     expect(second.allPids().filter(isAlive)).toEqual([]);
   }, 240_000);
 });
