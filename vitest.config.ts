@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // `unit` (pure logic, static checks, replay of recorded histories) starts nothing; `integration` gets a PostgreSQL
-// and a Temporal dev server; `chaos` too, for the longer tests that stop and start servers of their own.
+// and a Temporal dev server; `chaos` too, and kills real processes (workers, dev servers, npm start itself) and servers
+// of its own, and watches the platform recover.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -21,8 +22,8 @@ export default defineConfig({
           name: 'chaos',
           include: ['test/chaos/**/*.test.ts'],
           globalSetup: ['test/globalSetup.ts'],
-          testTimeout: 90_000,
-          hookTimeout: 120_000,
+          testTimeout: 150_000,
+          hookTimeout: 150_000,
         },
       },
     ],

@@ -15,7 +15,7 @@ logger.info({ url: api.url, admin_key_source: adminKey.source }, 'api listening'
 // Closes the runs the recorder could not (terminated, timed out, never started), from Temporal's record.
 const reconciliation = startRunReconciliation({ ...platform, logger }, runReconciliationOptionsOf(config.reconcile));
 
-const signal = await untilShutdownSignal();
+const signal = await untilShutdownSignal((repeated) => logger.warn({ signal: repeated }, 'api already stopping; signal ignored'));
 logger.info({ signal }, 'api stopping');
 await api.close();
 await reconciliation.stop();

@@ -11,10 +11,20 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-export function untilShutdownSignal(): Promise<NodeJS.Signals> {
+/**
+ * Resolves on the first SIGINT or SIGTERM; later ones go to `onRepeat` and are otherwise ignored,
+ * so a second Ctrl-C (or a group-wide signal arriving twice) never cuts a drain short.
+ */
+export function untilShutdownSignal(onRepeat: (signal: NodeJS.Signals) => void = () => undefined): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    let received = false;
+    const handle = (signal: NodeJS.Signals) => {
+      if (received) return onRepeat(signal);
+      received = true;
+      resolve(signal);
+    };
+    // Listeners stay installed: without one, Node's default for a later signal is to die at once.
+    process.on('SIGINT', handle);
+    process.on('SIGTERM', handle);
   });
 }

@@ -34,6 +34,8 @@ const configSchema = z
     }),
     // One job must not flood its queue: a cron firing more often than this is refused.
     schedule: z.object({ min_interval_ms: z.coerce.number().int().min(0).max(86_400_000) }),
+    // Each worker process's own /health/live and /health/ready; port 0 asks the OS for a free one (logged at start).
+    worker: z.object({ health_host: z.string().min(1), health_port: z.coerce.number().int().min(0).max(65_535) }),
     market_data: z.object({
       provider: z.enum(['simulated', 'binance']),
       base_url: httpUrl,
@@ -77,6 +79,7 @@ export const ENV_KEYS: Record<string, string> = {
   API_ADMIN_KEY: 'api.admin_key',
   API_MAX_BODY_BYTES: 'api.max_body_bytes',
   SCHEDULE_MIN_INTERVAL_MS: 'schedule.min_interval_ms',
+  WORKER_HEALTH_PORT: 'worker.health_port',
   LOG_LEVEL: 'log.level',
   MARKET_DATA_PROVIDER: 'market_data.provider',
   MARKET_DATA_BASE_URL: 'market_data.base_url',

@@ -37,12 +37,17 @@ export interface DevServerOptions {
   logFile?: string;
   /** Address the frontend and UI bind to; 127.0.0.1 unless given. */
   ip?: string;
+  /** In a process group of its own, so a Ctrl-C to ours leaves it to us to stop last. */
+  detached?: boolean;
 }
 
 export interface DevServer {
   /** host:port of the frontend, for clients. */
   address: string;
   uiUrl?: string;
+  readonly pid: number | undefined;
+  /** Resolves once the server process has ended, saying how. */
+  readonly exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -73,7 +78,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     ...JOB_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]),
     '--log-level', 'warn',
   ];
-  const server = spawnManaged(await ensureTemporalCli(), args, { logFile: opts.logFile });
+  const server = spawnManaged(await ensureTemporalCli(), args, { logFile: opts.logFile, detached: opts.detached });
   const stop = () => server.stop('SIGTERM');
   try {
     await server.waitUntil(() => answers(address, ['default', ...namespaces], STARTUP_PROBE_MS), READY_TIMEOUT_MS);
@@ -81,7 +86,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     await stop();
     throw error;
   }
-  return { address, uiUrl: opts.headless ? undefined : `http://${host}:${uiPort}`, stop };
+  return { address, uiUrl: opts.headless ? undefined : `http://${host}:${uiPort}`, pid: server.pid, exited: server.exited, stop };
 }
 
 /** Whether a Temporal frontend answers at `address` within about 2 s. */

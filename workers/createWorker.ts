@@ -8,11 +8,14 @@ import type { Config } from '../lib/config.ts';
 import { jobTypesOn, type ActivityFunctions, type TaskQueue } from '../lib/jobTypes.ts';
 import { activityFailureInterceptor } from './activityFailureInterceptor.ts';
 import { activityLogInterceptor } from './activityLogInterceptor.ts';
+import { heartbeatInterceptor } from './heartbeatInterceptor.ts';
 import type { WorkerServices } from './services.ts';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const JOB_RUN_INTERCEPTOR_PATH = fileURLToPath(new URL('../workflows/jobRunInterceptor.ts', import.meta.url));
 const NODE_MODULES = fileURLToPath(new URL('../node_modules', import.meta.url));
+
+export const WORKER_SHUTDOWN_GRACE = '10 seconds';
 
 export function workerIdentity(queue: TaskQueue): string {
   return `${queue}@${hostname()}:${process.pid}`;
@@ -37,8 +40,9 @@ export async function createKeelWorker(options: KeelWorkerOptions): Promise<Work
     identity: workerIdentity(options.queue),
     activities,
     workflowBundle: await bundleQueueWorkflows(options.queue),
-    interceptors: { activity: [activityLogInterceptor, activityFailureInterceptor] },
-    shutdownGraceTime: '10 seconds',
+    interceptors: { activity: [activityLogInterceptor, activityFailureInterceptor, heartbeatInterceptor] },
+    // On SIGTERM in-flight activities get this long to finish; then they are cancelled and handed back to the server.
+    shutdownGraceTime: WORKER_SHUTDOWN_GRACE,
   });
 }
 

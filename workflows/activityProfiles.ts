@@ -1,28 +1,37 @@
 import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
 
+/** How long a worker may go silent before its activity is considered lost. */
+const HEARTBEAT_TIMEOUT = '5 seconds';
+
 /**
  * How each kind of activity is run: timeouts and retries, chosen by name so no workflow writes retry numbers inline.
  * Business failures are non-retryable whatever the profile (the activity failure interceptor marks them).
+ * Activities that leave the process have a heartbeat timeout (the worker heartbeats for them): a dead worker is
+ * noticed in seconds and the activity retried on a live one, instead of waiting out the start-to-close timeout.
  */
 export const ACTIVITY_PROFILES = {
   /** Reads from market data: cheap to repeat, worth a few quick tries. */
   market_data: {
     startToCloseTimeout: '15 seconds',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
   },
   /** Delivers a notification: receivers deduplicate by idempotency key, so patient retries are safe. */
   notify: {
     startToCloseTimeout: '15 seconds',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
   },
   /** Places an order: never retried blindly; the workflow settles an unknown outcome by querying the exchange. */
   exchange_order: {
     startToCloseTimeout: '30 seconds',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { maximumAttempts: 1 },
   },
   /** Undoes a step: idempotent, and must eventually land, so it retries for as long as an hour. */
   compensation: {
     startToCloseTimeout: '30 seconds',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     scheduleToCloseTimeout: '1 hour',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   },

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { isMigrated, type Orm } from '../../db/orm.ts';
 import { runHealthChecks, type HealthCheck } from '../../lib/health.ts';
+import { activeTaskQueues } from '../../lib/jobTypes.ts';
+import { assertQueueHasLivePollers } from '../../lib/taskQueueHealth.ts';
 import { pingTemporal, type TemporalClient } from '../../lib/temporal.ts';
 
 export interface HealthDeps {
@@ -21,6 +23,9 @@ export function healthRoutes({ orm, temporal }: HealthDeps) {
     },
   };
   const temporalCheck = (critical: boolean): HealthCheck => ({ name: 'temporal', critical, run: () => pingTemporal(temporal.connection, temporal.namespace) });
+  // A queue that has job types but no live worker runs nothing: that fails the platform.
+  const taskQueueChecks: HealthCheck[] = activeTaskQueues().map((queue) => ({ name: `task_queue:${queue}`, critical: true, run: () => assertQueueHasLivePollers(temporal, queue) }));
+  const temporalAnswers = () => pingTemporal(temporal.connection, temporal.namespace).then(() => true, () => false);
 
   const report = async (checks: HealthCheck[]) => {
     const result = await runHealthChecks(checks);
@@ -28,7 +33,8 @@ export function healthRoutes({ orm, temporal }: HealthDeps) {
   };
 
   return new Hono()
-    .get('/', () => report([database, migrations, temporalCheck(false)]))
+    // While Temporal itself is down the queues cannot be asked: the temporal check says so (warn) on its own.
+    .get('/', async () => report([database, migrations, temporalCheck(false), ...((await temporalAnswers()) ? taskQueueChecks : [])]))
     .get('/live', () => new Response(JSON.stringify({ status: 'pass' }), { headers: HEALTH_JSON }))
     .get('/ready', () => report([database, migrations, temporalCheck(true)]));
 }

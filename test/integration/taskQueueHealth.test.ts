@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLogger } from '../../lib/logger.ts';
+import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/createWorker.ts';
+import { createWorkerServices } from '../../workers/services.ts';
+import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+
+// /health asks Temporal who polls each task queue that has job types: a queue nobody serves fails it.
+describe('GET /health and the task queues', () => {
+  // A namespace of its own: in the shared ones, a worker of an earlier test file is still remembered as a poller for a while.
+  const namespace = `keel-health-${randomUUID().slice(0, 8)}`;
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    await eventually(() => connection.workflowService.describeNamespace({ namespace }).then(() => true, () => undefined));
+    await connection.close();
+    platform = await startTestPlatform({ db: 'sqlite', env: { TEMPORAL_NAMESPACE: namespace } });
+  });
+
+  afterAll(() => platform?.close());
+
+  it('fails the alerts queue while no worker polls it, and passes once one does', async () => {
+    const before = await fetch(`${platform.apiUrl}/health`);
+    expect(before.status).toBe(503);
+    expect(await before.json()).toMatchObject({
+      status: 'fail',
+      checks: { temporal: [{ status: 'pass' }], 'task_queue:alerts': [{ status: 'fail', output: expect.stringContaining('no worker polls task queue alerts') }] },
+    });
+    // Readiness is the API's own: it can serve without workers.
+    expect((await fetch(`${platform.apiUrl}/health/ready`)).status).toBe(200);
+
+    const connection = await connectWorker(platform.config.temporal);
+    const services = createWorkerServices(platform.config, { orm: platform.orm, logger: createLogger(platform.config, { role: 'test' }), workerId: workerIdentity('alerts') });
+    try {
+      const worker = await createKeelWorker({ connection, namespace, queue: 'alerts', services });
+      const running = worker.run();
+      const after = await eventually(async () => {
+        const response = await fetch(`${platform.apiUrl}/health`);
+        return response.status === 200 ? response.json() : undefined;
+      });
+      expect(after).toMatchObject({ status: 'pass', checks: { 'task_queue:alerts': [{ status: 'pass' }] } });
+      worker.shutdown();
+      await running;
+    } finally {
+      await connection.close();
+    }
+  }, 120_000);
+});
