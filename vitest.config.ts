@@ -21,6 +21,9 @@ export default defineConfig({
         test: {
           name: 'chaos',
           include: ['test/chaos/**/*.test.ts'],
+          // After the other projects, one file at a time: its timings must not compete with the rest for 2 cores.
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
           globalSetup: ['test/globalSetup.ts'],
           testTimeout: 150_000,
           hookTimeout: 150_000,
