@@ -8,19 +8,23 @@ const HEARTBEAT_TIMEOUT = '5 seconds';
  * Business failures are non-retryable whatever the profile (the activity failure interceptor marks them).
  * Activities that leave the process have a heartbeat timeout (the worker heartbeats for them): a dead worker is
  * noticed in seconds and the activity retried on a live one, instead of waiting out the start-to-close timeout.
+ * Retries that may repeat are bounded by time, not by a count: Temporal counts a heartbeat timeout as an attempt, so a
+ * crashed worker must not use up an attempt a real failure needed.
  */
 export const ACTIVITY_PROFILES = {
-  /** Reads from market data: cheap to repeat, worth a few quick tries. */
+  /** Reads from market data: cheap to repeat, worth retrying for a minute, no longer (the price would be stale). */
   market_data: {
     startToCloseTimeout: '15 seconds',
+    scheduleToCloseTimeout: '1 minute',
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   },
   /** Delivers a notification: receivers deduplicate by idempotency key, so patient retries are safe. */
   notify: {
     startToCloseTimeout: '15 seconds',
+    scheduleToCloseTimeout: '10 minutes',
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   },
   /** Places an order: never retried blindly; the workflow settles an unknown outcome by querying the exchange. */
   exchange_order: {
@@ -38,7 +42,8 @@ export const ACTIVITY_PROFILES = {
   /** Writes to Keel's own database: short, and retried through a brief outage. */
   database: {
     startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
+    scheduleToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
   },
 } as const satisfies Record<string, ActivityOptions>;
 
