@@ -1,0 +1,90 @@
+import { BollingerBands, EMA, MACD, RSI, SMA } from 'trading-signals';
+import type { IndicatorAlertParams } from './jobParams/indicatorAlert.ts';
+
+// The indicator math is trading-signals' (checked against Tulip Indicators' reference data); this module only picks
+// the series an alert reads and how much history it needs.
+
+/** A binance klines request returns at most this many candles. */
+export const MAX_CANDLES = 1000;
+
+/** How many closes the indicator needs before its first value. */
+function warmUp(params: IndicatorAlertParams): number {
+  switch (params.indicator) {
+    case 'rsi':
+      return params.period + 1;
+    case 'macd':
+      return params.slow_period + params.signal_period - 1;
+    default:
+      return params.period;
+  }
+}
+
+/** Exponential averages remember their seed; four periods more make its weight negligible (about e^-8 for an EMA). */
+function settling(params: IndicatorAlertParams): number {
+  switch (params.indicator) {
+    case 'rsi':
+    case 'ema':
+      return 4 * params.period;
+    case 'macd':
+      return 4 * params.slow_period;
+    default:
+      return 0;
+  }
+}
+
+/** Closed candles to ask for: enough for two values (the crosses compare them), plus settling, within one request. */
+export function candlesNeeded(params: IndicatorAlertParams): number {
+  return Math.min(MAX_CANDLES - 1, warmUp(params) + 1 + settling(params));
+}
+
+/** Fewest closes that give the two values a condition reads. */
+export function minimumCloses(params: IndicatorAlertParams): number {
+  return warmUp(params) + 1;
+}
+
+/** Feeds one close, answers the alert's series value once the indicator has one (null before). */
+type SeriesStep = (close: number) => number | null;
+
+function seriesOf(params: IndicatorAlertParams): SeriesStep {
+  switch (params.indicator) {
+    case 'rsi': {
+      const rsi = new RSI(params.period);
+      return (close) => rsi.add(close);
+    }
+    case 'sma': {
+      const sma = new SMA(params.period);
+      return (close) => sma.add(close);
+    }
+    case 'ema': {
+      const ema = new EMA(params.period);
+      // The library's EMA answers from the first close on (seeded with it); only a full period counts.
+      return (close) => (ema.add(close), ema.isStable ? ema.getResult() : null);
+    }
+    case 'macd': {
+      const macd = new MACD(new EMA(params.fast_period), new EMA(params.slow_period), new EMA(params.signal_period));
+      let seen = 0;
+      return (close) => {
+        const result = macd.add(close);
+        seen += 1;
+        // The signal line is an EMA of the MACD line: it means something once it has a full period of MACD values.
+        return result && seen >= params.slow_period + params.signal_period - 1 ? result[params.line] : null;
+      };
+    }
+    case 'bollinger': {
+      const bands = new BollingerBands(params.period, params.std_dev);
+      const band = params.condition === 'price_above_upper' ? 'upper' : 'lower';
+      return (close) => bands.add(close)?.[band] ?? null;
+    }
+  }
+}
+
+/** The alert's series over the closes, oldest first, from the indicator's first value on. */
+export function indicatorSeries(params: IndicatorAlertParams, closes: readonly number[]): number[] {
+  const step = seriesOf(params);
+  const values: number[] = [];
+  for (const close of closes) {
+    const value = step(close);
+    if (value !== null) values.push(value);
+  }
+  return values;
+}
