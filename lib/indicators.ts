@@ -1,5 +1,6 @@
 import { BollingerBands, EMA, MACD, RSI, SMA } from 'trading-signals';
 import type { IndicatorAlertParams } from './jobParams/indicatorAlert.ts';
+import type { Candle } from './marketData/provider.ts';
 
 // The indicator math is trading-signals' (checked against Tulip Indicators' reference data); this module only picks
 // the series an alert reads and how much history it needs.
@@ -87,4 +88,26 @@ export function indicatorSeries(params: IndicatorAlertParams, closes: readonly n
     if (value !== null) values.push(value);
   }
   return values;
+}
+
+/** What an indicator alert decides on: the series on the last two closed candles, and the latest price. */
+export interface IndicatorReading {
+  /** The series on the last closed candle (for Bollinger alerts, the band the condition names). */
+  value: number;
+  /** The series on the closed candle before it: what the crosses compare against. */
+  previous: number;
+  /** The latest close, the open candle's if there is one. */
+  price: number;
+  /** ISO close time of the last closed candle. */
+  candle_closed_at: string;
+}
+
+/** The reading from candles (oldest first) at time `nowMs`, or undefined when they are too few for two values. */
+export function indicatorReading(params: IndicatorAlertParams, candles: readonly Candle[], nowMs: number): IndicatorReading | undefined {
+  // Only closed candles count, so every run within one candle reads the same values.
+  const closed = candles.filter((candle) => candle.close_time < nowMs);
+  const values = indicatorSeries(params, closed.map((candle) => candle.close));
+  const price = candles.at(-1)?.close;
+  if (values.length < 2 || price === undefined) return undefined;
+  return { value: values.at(-1)!, previous: values.at(-2)!, price, candle_closed_at: new Date(closed.at(-1)!.close_time).toISOString() };
 }

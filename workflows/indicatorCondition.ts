@@ -1,4 +1,4 @@
-import type { IndicatorReading } from '../activities/indicators.ts';
+import type { IndicatorReading } from '../lib/indicators.ts';
 import type { IndicatorAlertParams } from '../lib/jobParams/indicatorAlert.ts';
 
 /**

@@ -3,13 +3,16 @@ import type { Candle, MarketDataProvider, PriceQuote } from './provider.ts';
 
 const BASE_PRICES: Record<string, number> = { BTCUSDT: 50_000, ETHUSDT: 3_000, BNBUSDT: 600, SOLUSDT: 150 };
 const PERIOD_MS = 3_600_000;
+/** A second, slower wave, 37 h long (no candle length from 1h to a month is a multiple): hourly and longer candles would otherwise all close alike. */
+const SLOW_PERIOD_MS = 37 * 3_600_000;
 
 /** Offline prices: a function of symbol and minute alone, so runs are reproducible and need no network. */
 export function simulatedPrice(symbol: string, atMs: number): number {
   const base = BASE_PRICES[symbol] ?? 1 + (hash(symbol) % 100_000) / 100;
   const minute = Math.floor(atMs / 60_000) * 60_000;
   const wave = Math.sin((2 * Math.PI * minute) / PERIOD_MS + (hash(symbol) % 360));
-  return Math.round(base * (1 + 0.02 * wave) * 100) / 100;
+  const slowWave = Math.sin((2 * Math.PI * minute) / SLOW_PERIOD_MS);
+  return Math.round(base * (1 + 0.015 * wave + 0.005 * slowWave) * 100) / 100;
 }
 
 function hash(text: string): number {

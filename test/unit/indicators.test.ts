@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { candlesNeeded, indicatorSeries, MAX_CANDLES, minimumCloses } from '../../lib/indicators.ts';
+import { candlesNeeded, indicatorReading, indicatorSeries, MAX_CANDLES, minimumCloses } from '../../lib/indicators.ts';
 import { indicatorAlertParams, type IndicatorAlertParams } from '../../lib/jobParams/indicatorAlert.ts';
+import { simulatedKlines, simulatedPrice } from '../../lib/marketData/simulated.ts';
 
 // Published reference values: Tulip Indicators' test vectors (github.com/TulipCharts/tulipindicators, tests/untest.txt,
 // the 15-close series it uses for rsi 5, sma 5, ema 5, bbands 5 2 and macd 2 5 9), and Wilder's RSI 14 on the
@@ -71,5 +72,21 @@ describe('indicator series', () => {
       expect(candlesNeeded(p) + 1).toBeLessThanOrEqual(MAX_CANDLES);
       expect(candlesNeeded(p)).toBeGreaterThanOrEqual(minimumCloses(p));
     }
+  });
+
+  it('reads the last two closed candles and the latest price, leaving the open candle out of the indicator', () => {
+    const at = Date.parse('2026-11-27T10:15:30Z');
+    const rsi = params({ indicator: 'rsi', condition: 'above', value: 50 });
+    const candles = simulatedKlines('BTCUSDT', '1h', candlesNeeded(rsi) + 1, at);
+    const closedSeries = indicatorSeries(rsi, candles.slice(0, -1).map((c) => c.close));
+    expect(indicatorReading(rsi, candles, at)).toEqual({
+      value: closedSeries.at(-1),
+      previous: closedSeries.at(-2),
+      price: simulatedPrice('BTCUSDT', at),
+      candle_closed_at: '2026-11-27T09:59:59.999Z',
+    });
+    expect(closedSeries.at(-1)).not.toBe(closedSeries.at(-2));
+    expect(indicatorReading(rsi, candles.slice(-minimumCloses(rsi)), at)).toBeUndefined();
+    expect(indicatorReading(rsi, [], at)).toBeUndefined();
   });
 });

@@ -34,5 +34,7 @@ describe('simulated market data', () => {
     expect(simulatedKlines('BTCUSDT', '1w', 1, at)[0]!.open_time).toBe(Date.parse('2026-11-23T00:00:00Z'));
     expect(simulatedKlines('BTCUSDT', '1M', 2, at).map((c) => new Date(c.open_time).toISOString())).toEqual(['2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']);
     expect(simulatedKlines('BTCUSDT', '1M', 1, at)[0]!.close_time).toBe(Date.parse('2026-12-01T00:00:00Z') - 1);
+    // Hourly and longer candles do not all close alike, or every indicator on them would be flat.
+    for (const interval of ['1h', '4h', '1d', '1w', '1M'] as const) expect(new Set(simulatedKlines('BTCUSDT', interval, 30, at).map((c) => c.close)).size, interval).toBeGreaterThan(20);
   });
 });
