@@ -41,7 +41,7 @@ export function createBinanceProvider(options: BinanceOptions): MarketDataProvid
 
 /** Binance sends each kline as an array: [open time, "open", "high", "low", "close", "volume", close time, …]. */
 function parseKlines(body: unknown, symbol: string): Candle[] {
-  const malformed = () => new KeelError(`klines for ${symbol}: not Binance's kline arrays: ${JSON.stringify(body).slice(0, 200)}`, { category: 'api', type: 'MalformedResponse', retryable: true });
+  const malformed = () => new KeelError(`klines for ${symbol}: not Binance's kline arrays: ${String(JSON.stringify(body)).slice(0, 200)}`, { category: 'api', type: 'MalformedResponse', retryable: true });
   if (!Array.isArray(body)) throw malformed();
   return body.map((row: unknown) => {
     if (!Array.isArray(row) || row.length < 7) throw malformed();
