@@ -1,9 +1,11 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
+import { createIndicatorActivities } from '../activities/indicators.ts';
 import { createMarketDataActivities } from '../activities/marketData.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
 import type * as workflows from '../workflows/index.ts';
 import type { JobInput } from '../workflows/types.ts';
+import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
 import type { WorkerServices } from '../workers/services.ts';
 
@@ -65,6 +67,15 @@ export const JOB_TYPES = {
     taskParams: priceAlertParams,
     activities: [createMarketDataActivities, createNotificationActivities],
     // A slow run is not doubled up; one fire waits behind it.
+    run: { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE },
+  }),
+  indicator_alert: defineJobType({
+    workflow: 'indicatorAlertWorkflow',
+    taskQueue: 'alerts',
+    target: symbol,
+    taskParams: indicatorAlertParams,
+    activities: [createIndicatorActivities, createNotificationActivities],
+    // Like a price alert: a slow run is not doubled up; one fire waits behind it.
     run: { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE },
   }),
 } as const satisfies Record<string, JobTypeDefinition>;

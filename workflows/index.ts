@@ -1,2 +1,3 @@
 // The one workflowsPath: every job workflow the workers can run.
 export { priceAlertWorkflow } from './priceAlert.ts';
+export { indicatorAlertWorkflow } from './indicatorAlert.ts';

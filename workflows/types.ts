@@ -24,3 +24,12 @@ export interface PriceAlertResult {
   current_price: number;
   notification_sent: boolean;
 }
+
+export interface IndicatorAlertResult {
+  alert_triggered: boolean;
+  indicator: string;
+  /** The indicator's value on the last closed candle (for Bollinger alerts, the band compared with the price). */
+  value: number;
+  current_price: number;
+  notification_sent: boolean;
+}

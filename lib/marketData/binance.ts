@@ -1,9 +1,11 @@
 import { ApiError, KeelError, businessError } from '../errors.ts';
 import { requestJson } from '../http.ts';
 import type { CircuitBreakers } from '../resilience.ts';
-import type { MarketDataProvider, PriceQuote } from './provider.ts';
+import type { CandleInterval } from '../jobParams/candleIntervals.ts';
+import type { Candle, MarketDataProvider, PriceQuote } from './provider.ts';
 
 const INVALID_SYMBOL = -1121;
+const INVALID_INTERVAL = -1120;
 
 export interface BinanceOptions {
   baseUrl: string;
@@ -11,7 +13,7 @@ export interface BinanceOptions {
   breakers: CircuitBreakers;
 }
 
-/** Prices from a Binance-compatible REST API (`GET /api/v3/ticker/price`), behind the `market_data` breaker. */
+/** Prices and klines from a Binance-compatible REST API (`GET /api/v3/ticker/price`, `/api/v3/klines`), behind the `market_data` breaker. */
 export function createBinanceProvider(options: BinanceOptions): MarketDataProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
   return {
@@ -25,7 +27,29 @@ export function createBinanceProvider(options: BinanceOptions): MarketDataProvid
         throw classifyBinanceError(error, symbol);
       }
     },
+    async getKlines(symbol: string, interval: CandleInterval, limit: number): Promise<Candle[]> {
+      const url = `${base}/api/v3/klines?symbol=${encodeURIComponent(symbol)}&interval=${encodeURIComponent(interval)}&limit=${limit}`;
+      try {
+        const { body } = await options.breakers.execute('market_data', () => requestJson(url, { timeoutMs: options.timeoutMs }));
+        return parseKlines(body, symbol);
+      } catch (error) {
+        throw classifyBinanceError(error, symbol);
+      }
+    },
   };
+}
+
+/** Binance sends each kline as an array: [open time, "open", "high", "low", "close", "volume", close time, …]. */
+function parseKlines(body: unknown, symbol: string): Candle[] {
+  const malformed = () => new KeelError(`klines for ${symbol}: not Binance's kline arrays: ${String(JSON.stringify(body)).slice(0, 200)}`, { category: 'api', type: 'MalformedResponse', retryable: true });
+  if (!Array.isArray(body)) throw malformed();
+  return body.map((row: unknown) => {
+    if (!Array.isArray(row) || row.length < 7) throw malformed();
+    const [open_time, open, high, low, close, volume, close_time] = row.slice(0, 7).map(Number) as [number, number, number, number, number, number, number];
+    const candle = { open_time, open, high, low, close, volume, close_time };
+    if (!Object.values(candle).every(Number.isFinite) || close <= 0) throw malformed();
+    return candle;
+  });
 }
 
 function parsePrice(body: unknown, symbol: string): number {
@@ -41,5 +65,6 @@ function classifyBinanceError(error: unknown, symbol: string): unknown {
   if (!(error instanceof ApiError) || error.retryable) return error;
   const { code, msg } = (error.body ?? {}) as { code?: number; msg?: string };
   if (code === INVALID_SYMBOL) return businessError('InvalidSymbol', `market data: invalid symbol ${symbol} (${msg ?? 'Invalid symbol.'})`, error);
+  if (code === INVALID_INTERVAL) return businessError('InvalidInterval', `market data for ${symbol}: ${msg ?? 'Invalid interval.'}`, error);
   return businessError('MarketDataRejected', `market data for ${symbol}: ${error.status} ${msg ?? JSON.stringify(error.body)}`, error);
 }

@@ -4,7 +4,7 @@ import { createBinanceProvider } from './binance.ts';
 import type { MarketDataProvider } from './provider.ts';
 import { createSimulatedProvider } from './simulated.ts';
 
-export type { MarketDataProvider, PriceQuote } from './provider.ts';
+export type { Candle, MarketDataProvider, PriceQuote } from './provider.ts';
 
 export function createMarketDataProvider(config: Config['market_data'], breakers: CircuitBreakers): MarketDataProvider {
   if (config.provider === 'binance') return createBinanceProvider({ baseUrl: config.base_url, timeoutMs: config.timeout_ms, breakers });

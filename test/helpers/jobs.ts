@@ -10,3 +10,16 @@ export function priceAlertJob(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** A valid POST /jobs body for an indicator alert (RSI 14 on hourly candles) that never fires by itself; override what a test is about. */
+export function indicatorAlertJob(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'BTC RSI oversold',
+    job_type: 'indicator_alert',
+    target: 'BTCUSDT',
+    task_params: { indicator: 'rsi', condition: 'below', value: 30 },
+    cron: '0 0 1 1 *',
+    user_id: 7,
+    ...overrides,
+  };
+}

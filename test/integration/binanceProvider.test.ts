@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError } from '../../lib/errors.ts';
 import { createBinanceProvider } from '../../lib/marketData/binance.ts';
 import { CircuitBreakers } from '../../lib/resilience.ts';
-import { startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
+import { binanceKlines, startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
 
 // Real HTTP against a Binance-format server on loopback, with injected faults.
 describe('Binance market data provider', () => {
   let binance: FakeBinance;
 
   beforeAll(async () => {
-    binance = await startFakeBinance({ BTCUSDT: '50150.00' });
+    binance = await startFakeBinance({ BTCUSDT: '50150.00' }, { BTCUSDT: binanceKlines([100, 101.5, 99.25], { openClose: 100.75 }) });
   });
 
   afterAll(async () => {
@@ -58,5 +58,33 @@ describe('Binance market data provider', () => {
     const breakers = new CircuitBreakers();
     for (let i = 0; i < 6; i++) await expect(provider(breakers).getPrice('NOPE')).rejects.toMatchObject({ type: 'InvalidSymbol' });
     expect(breakers.snapshot()[0]).toMatchObject({ state: 'closed', failure_count: 0 });
+  });
+
+  it("reads klines in Binance's array format as numbers, oldest first, asking for the interval and limit", async () => {
+    const candles = await provider().getKlines('BTCUSDT', '1h', 3);
+    expect(binance.requests.at(-1)).toBe('/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=3');
+    expect(candles.map((c) => c.close)).toEqual([101.5, 99.25, 100.75]);
+    expect(candles[0]).toEqual({ open_time: expect.any(Number), open: 101.5, high: 101.5, low: 101.5, close: 101.5, volume: 1, close_time: candles[0]!.open_time + 3_600_000 - 1 });
+    expect(candles[2]!.close_time).toBeGreaterThan(Date.now());
+  });
+
+  it('reports klines of an unknown symbol as InvalidSymbol and an interval Binance does not have as InvalidInterval, neither retried', async () => {
+    await expect(provider().getKlines('NOPE', '1h', 10)).rejects.toMatchObject({ type: 'InvalidSymbol', category: 'business', retryable: false });
+    // The schema refuses such an interval before a job exists; this is Binance's own answer should one reach it.
+    const error = await provider().getKlines('BTCUSDT', '7m' as '1h', 10).catch((e: unknown) => e);
+    expect(error).toMatchObject({ type: 'InvalidInterval', category: 'business', retryable: false });
+    expect((error as Error).message).toContain('Invalid interval.');
+  });
+
+  it('reports a kline request the server fails as retryable, and counts it towards the circuit', async () => {
+    const breakers = new CircuitBreakers();
+    binance.failNext(1, 503);
+    await expect(provider(breakers).getKlines('BTCUSDT', '1h', 10)).rejects.toMatchObject({ type: 'ApiError', retryable: true, status: 503 });
+    expect(breakers.snapshot()[0]).toMatchObject({ name: 'market_data', failure_count: 1 });
+  });
+
+  it('reports klines that are not Binance arrays as a retryable MalformedResponse', async () => {
+    binance.klines.set('BADUSDT', [[1, 'x']] as never);
+    await expect(provider().getKlines('BADUSDT', '1h', 10)).rejects.toMatchObject({ type: 'MalformedResponse', retryable: true });
   });
 });

@@ -15,7 +15,7 @@ import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/c
 import { createWorkerServices } from '../../workers/services.ts';
 import { JOB_TYPES } from '../../lib/jobTypes.ts';
 import type { NewJobSchedule } from '../../db/repositories/jobSchedules.ts';
-import { startFakeBinance } from '../helpers/fakeBinance.ts';
+import { binanceKlines, startFakeBinance } from '../helpers/fakeBinance.ts';
 
 // `npm run test:record-histories`: runs every scenario below for real and saves each run's history under
 // test/replay/histories/, which the replay test replays against the current workflow code on every test run.
@@ -26,18 +26,26 @@ function priceAlert(target: string, params: Record<string, unknown>): NewJobSche
   return { name: `replay ${target}`, job_type: 'price_alert', target, task_params, cron: '0 0 1 1 *', timezone: 'UTC', enabled: true, user_id: 1 };
 }
 
+/** An indicator alert job as the API stores it. */
+function indicatorAlert(target: string, params: Record<string, unknown>): NewJobSchedule {
+  const task_params = JOB_TYPES.indicator_alert.taskParams.parse(params);
+  return { name: `replay ${target}`, job_type: 'indicator_alert', target, task_params, cron: '0 0 1 1 *', timezone: 'UTC', enabled: true, user_id: 1 };
+}
+
 /** One recorded run: a job created and triggered once. Add one when you add a job type or a path through a workflow. */
 const SCENARIOS = [
   { name: 'price-alert-fires', job: priceAlert('BTCUSDT', { condition: 'above', value: 1 }) },
   { name: 'price-alert-holds-back', job: priceAlert('BTCUSDT', { condition: 'below', value: 1 }) },
   { name: 'price-alert-invalid-symbol', job: priceAlert('NOPEUSDT', { condition: 'above', value: 1 }) },
+  { name: 'indicator-alert-fires', job: indicatorAlert('BTCUSDT', { indicator: 'rsi', condition: 'below', value: 100 }) },
+  { name: 'indicator-alert-holds-back', job: indicatorAlert('BTCUSDT', { indicator: 'rsi', condition: 'above', value: 100 }) },
 ];
 
 const run = promisify(execFile);
 const cli = await ensureTemporalCli();
 const outDir = join(import.meta.dirname, 'histories');
 const dataDir = mkdtempSync(join(tmpdir(), 'keel-record-'));
-const binance = await startFakeBinance({ BTCUSDT: '50150.00' });
+const binance = await startFakeBinance({ BTCUSDT: '50150.00' }, { BTCUSDT: binanceKlines(Array.from({ length: 80 }, (_, i) => 50_000 + 100 * Math.sin(i))) });
 const server = await startTemporalDevServer({ port: await findFreePort(), headless: true });
 const config = loadConfig({
   CONFIG_DIR: join(import.meta.dirname, '..', '..', 'config'),
