@@ -244,7 +244,9 @@ export class JobScheduler {
         return job;
       });
     } catch (error) {
-      await this.#withDeadline(() => (before.state.paused ? handle.pause(before.state.note) : handle.unpause(before.state.note))).catch((undo: unknown) =>
+      // Temporal ignores an empty pause or unpause note: the restore must say something.
+      const restoreNote = before.state.note || 'restored: the job row could not be written';
+      await this.#withDeadline(() => (before.state.paused ? handle.pause(restoreNote) : handle.unpause(restoreNote))).catch((undo: unknown) =>
         this.#logger.error({ err: undo, job_id: id }, 'could not restore the pause state of a schedule whose row write failed'),
       );
       throw error;

@@ -4,10 +4,26 @@ import { DATABASE_KINDS } from '../helpers/databases.ts';
 import { priceAlertJob } from '../helpers/jobs.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
+/** Makes the database refuse every update of one job's row, as a failing write would; the returned function lifts it. */
+async function refuseRowUpdates(platform: TestPlatform, db: string, jobId: number): Promise<() => Promise<void>> {
+  const connection = platform.orm.em.getConnection();
+  if (db === 'sqlite') {
+    await connection.execute(`create trigger refuse_job_update before update on job_schedules when old.id = ${jobId} begin select raise(abort, 'refused by the test'); end`);
+    return async () => void (await connection.execute('drop trigger refuse_job_update'));
+  }
+  await connection.execute(`create function refuse_job_update() returns trigger language plpgsql as $$ begin if old.id = ${jobId} then raise exception 'refused by the test'; end if; return new; end $$`);
+  await connection.execute('create trigger refuse_job_update before update on job_schedules for each row execute function refuse_job_update()');
+  return async () => {
+    await connection.execute('drop trigger refuse_job_update on job_schedules');
+    await connection.execute('drop function refuse_job_update()');
+  };
+}
+
 /** What Temporal has for a job's schedule, in a form two snapshots can be compared by. */
 async function scheduleSnapshot(platform: TestPlatform, id: number) {
   const description = await platform.temporal.client.schedule.getHandle(`job-${id}`).describe();
-  return { spec: description.spec, policies: description.policies, state: description.state, action: description.action, createdAt: description.info.createdAt, lastUpdatedAt: description.info.lastUpdatedAt };
+  const { workflowType, taskQueue, args, memo, workflowExecutionTimeout } = description.action;
+  return { spec: description.spec, policies: description.policies, state: description.state, action: { workflowType, taskQueue, args, memo, workflowExecutionTimeout }, createdAt: description.info.createdAt, lastUpdatedAt: description.info.lastUpdatedAt };
 }
 
 // PATCH, pause and resume, manual trigger overrides and bad input, against the real dev server, on both databases.
@@ -140,6 +156,26 @@ describe.each(DATABASE_KINDS)('job lifecycle through the API on %s', (db) => {
     expect((await platform.api('GET', `/jobs/${job.id}`)).body).toEqual(rowBefore);
     expect(await scheduleSnapshot(platform, job.id)).toEqual(scheduleBefore);
     expect((await platform.api('PATCH', '/jobs/999999', { name: 'x' })).status).toBe(404);
+  });
+
+  it('puts the schedule back when the row write fails after Temporal took the change', async () => {
+    const job = await createJob();
+    const rowBefore = (await platform.api('GET', `/jobs/${job.id}`)).body;
+    const scheduleBefore = await scheduleSnapshot(platform, job.id);
+    const allowUpdates = await refuseRowUpdates(platform, db, job.id);
+    try {
+      const patched = await platform.api('PATCH', `/jobs/${job.id}`, { cron: '0 12 * * *', overlap: 'skip', jitter: 30 });
+      expect(patched.status).toBeGreaterThanOrEqual(500);
+      const paused = await platform.api('POST', `/jobs/${job.id}/pause`, { note: 'never lands' });
+      expect(paused.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await allowUpdates();
+    }
+    const scheduleAfter = await scheduleSnapshot(platform, job.id);
+    expect({ ...scheduleAfter, lastUpdatedAt: undefined, state: { ...scheduleAfter.state, note: '' } }).toEqual({ ...scheduleBefore, lastUpdatedAt: undefined });
+    expect(scheduleAfter.state.paused).toBe(false);
+    const rowAfter = (await platform.api('GET', `/jobs/${job.id}`)).body;
+    expect({ ...rowAfter, schedule: { ...rowAfter.schedule, note: '' } }).toEqual(rowBefore);
   });
 
   it('refuses a POST whose end_at is not after its start_at, creating nothing', async () => {
