@@ -155,7 +155,7 @@ export class JobScheduler {
         }),
       );
     } catch (error) {
-      throw asScheduleValidationError(error);
+      throw asScheduleValidationError(missingScheduleAsConflict(error, id));
     }
     const nextRunAt = await this.#withDeadline(() => this.#nextRunAt(scheduleIdFor(id))).catch(() => null);
     try {
@@ -188,6 +188,7 @@ export class JobScheduler {
   async backfill(id: number, request: BackfillRequest, maxFires: number): Promise<{ fires: number }> {
     const job = await this.find(id);
     const scheduleId = scheduleIdFor(id);
+    if (!(await this.#withDeadline(() => this.#describe(scheduleId)))) throw missingScheduleAsConflict(new ScheduleNotFoundError('not found', scheduleId), id);
     const fires = await countScheduleFires(this.#temporal, scheduleId, request.start, request.end, maxFires);
     if (fires > maxFires) throw new ValidationError([{ path: 'end_time', message: `the range covers more than ${maxFires} fire times; backfill a shorter range` }]);
     if (fires === 0) return { fires };
@@ -234,7 +235,7 @@ export class JobScheduler {
   async #setPaused(id: number, paused: boolean, note: string): Promise<JobSchedule> {
     await this.find(id);
     const handle = this.#temporal.client.schedule.getHandle(scheduleIdFor(id));
-    const before = await this.#withDeadline(() => handle.describe());
+    const before = await this.#withDeadline(() => handle.describe()).catch((error: unknown) => Promise.reject(missingScheduleAsConflict(error, id)));
     await this.#withDeadline(() => (paused ? handle.pause(note) : handle.unpause(note)));
     try {
       return await inTransaction(this.#orm, async (em) => {
@@ -336,6 +337,12 @@ export function updatedScheduleOf(prev: ScheduleDescription, options: ScheduleOp
       ...(remainingActions !== undefined ? { remainingActions } : {}),
     },
   };
+}
+
+/** A job whose schedule was deleted outside Keel (the CLI, the Web UI) cannot be changed through it: 409, not 500. */
+function missingScheduleAsConflict(error: unknown, id: number): unknown {
+  if (!(error instanceof ScheduleNotFoundError)) return error;
+  return new ConflictError(`job ${id} has no Temporal schedule (deleted outside Keel?): delete the job and create it again`);
 }
 
 function requireDefinition(jobType: string): JobTypeDefinition {

@@ -132,7 +132,7 @@ export function jobRoutes({ orm, scheduler, temporal, config, logger }: JobsDeps
       const body = await optionalJsonBody(c, note);
       return c.json(jobView(await scheduler.resume(id, body.note)));
     })
-    .post('/:id/backfill', async (c) => {
+    .post('/:id/backfill', idempotent(orm, logger), async (c) => {
       const { id } = pathParamsOf(c, idParam);
       const body = await jsonBody(c, backfillSchema);
       if (body.end_time <= body.start_time) throw new ValidationError([{ path: 'end_time', message: 'must be after start_time' }]);

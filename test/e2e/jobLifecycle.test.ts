@@ -178,6 +178,25 @@ describe.each(DATABASE_KINDS)('job lifecycle through the API on %s', (db) => {
     expect({ ...rowAfter, schedule: { ...rowAfter.schedule, note: '' } }).toEqual(rowBefore);
   });
 
+  it('answers 409 and changes no row when the schedule was deleted outside Keel', async () => {
+    const job = await createJob();
+    const rowBefore = (await platform.api('GET', `/jobs/${job.id}`)).body;
+    await platform.temporal.client.schedule.getHandle(`job-${job.id}`).delete();
+
+    for (const [method, path, body] of [
+      ['PATCH', `/jobs/${job.id}`, { name: 'renamed', overlap: 'skip' }],
+      ['POST', `/jobs/${job.id}/pause`, { note: 'x' }],
+      ['POST', `/jobs/${job.id}/resume`, undefined],
+      ['POST', `/jobs/${job.id}/backfill`, { start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-02T00:00:00Z' }],
+    ] as const) {
+      const answer = await platform.api(method, path, body);
+      expect(answer.status, `${method} ${path}`).toBe(409);
+      expect(answer.body.detail).toContain('no Temporal schedule');
+    }
+    const rowAfter = (await platform.api('GET', `/jobs/${job.id}`)).body;
+    expect(rowAfter).toEqual({ ...rowBefore, schedule: null });
+  });
+
   it('refuses a POST whose end_at is not after its start_at, creating nothing', async () => {
     const before = (await platform.api('GET', '/jobs?limit=200')).body.items.length;
     const answer = await platform.api('POST', '/jobs', priceAlertJob({ start_at: '2030-01-02T00:00:00Z', end_at: '2030-01-02T00:00:00Z' }));
@@ -276,9 +295,13 @@ describe('backfill through the API', () => {
   it('answers 202 with the number of fires and runs each of them', async () => {
     const job = (await platform.api('POST', '/jobs', priceAlertJob({ cron: '*/5 * * * *', task_params: { condition: 'above', value: 1 } }))).body;
 
-    const backfill = await platform.api('POST', `/jobs/${job.id}/backfill`, { start_time: '2026-01-01T09:58:00Z', end_time: '2026-01-01T10:12:00Z', overlap: 'allow_all' });
+    const request = { start_time: '2026-01-01T09:58:00Z', end_time: '2026-01-01T10:12:00Z', overlap: 'allow_all' };
+    const backfill = await platform.api('POST', `/jobs/${job.id}/backfill`, request, { 'idempotency-key': `backfill-${job.id}` });
     expect(backfill.status).toBe(202);
     expect(backfill.body).toEqual({ fires: 3 });
+    // A retry with the same key gets the same answer and starts nothing more.
+    const retried = await platform.api('POST', `/jobs/${job.id}/backfill`, request, { 'idempotency-key': `backfill-${job.id}` });
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
 
     const runs = await eventually(async () => {
       const page = await platform.api('GET', `/jobs/${job.id}/runs`);
@@ -286,6 +309,8 @@ describe('backfill through the API', () => {
     });
     expect(runs.map((run: { scheduled_for: string }) => run.scheduled_for).sort()).toEqual(['2026-01-01T10:00:00.000Z', '2026-01-01T10:05:00.000Z', '2026-01-01T10:10:00.000Z']);
     expect(runs[0].result).toMatchObject({ alert_triggered: true });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await platform.api('GET', `/jobs/${job.id}/runs`)).body.items).toHaveLength(3);
   });
 
   it('counts a range as Temporal backfills it: fires at start_time and end_time both count and run', async () => {
