@@ -235,7 +235,9 @@ export class JobScheduler {
   async #setPaused(id: number, paused: boolean, note: string): Promise<JobSchedule> {
     await this.find(id);
     const handle = this.#temporal.client.schedule.getHandle(scheduleIdFor(id));
-    const before = await this.#withDeadline(() => handle.describe()).catch((error: unknown) => Promise.reject(missingScheduleAsConflict(error, id)));
+    const before = await this.#withDeadline(() => handle.describe()).catch((error: unknown) => {
+      throw missingScheduleAsConflict(error, id);
+    });
     await this.#withDeadline(() => (paused ? handle.pause(note) : handle.unpause(note)));
     try {
       return await inTransaction(this.#orm, async (em) => {
