@@ -10,7 +10,8 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 const optionalHttpUrl = z.union([z.literal(''), httpUrl]);
 
 const overlapPolicy = z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']);
-const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A whole number in a range: seconds for durations, a count for max_instances. */
+const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const configSchema = z
   .object({
@@ -43,18 +44,18 @@ const configSchema = z
       // A new job's policies when its POST leaves them out; unset ones come from the seed's `scheduler`, then the job type.
       defaults: z.object({
         overlap: overlapPolicy.optional(),
-        catchup_window: seconds(10, 365 * 86_400).optional(),
-        jitter: seconds(0, 86_400),
+        catchup_window: wholeNumber(10, 365 * 86_400).optional(),
+        jitter: wholeNumber(0, 86_400),
         pause_on_failure: z.union([z.boolean(), z.stringbool()]),
-        max_instances: seconds(1, 1_000).optional(),
+        max_instances: wholeNumber(1, 1_000).optional(),
       }),
     }),
     // The seed's APScheduler options, accepted as aliases of schedule.defaults (see README).
     scheduler: z
       .object({
         coalesce: z.union([z.boolean(), z.stringbool()]).optional(),
-        max_instances: z.coerce.number().int().min(1).max(1_000).optional(),
-        misfire_grace_time: z.coerce.number().int().min(10).max(365 * 86_400).optional(),
+        max_instances: wholeNumber(1, 1_000).optional(),
+        misfire_grace_time: wholeNumber(10, 365 * 86_400).optional(),
       })
       .optional(),
     market_data: z.object({
