@@ -31,11 +31,14 @@ export const idText = z
   .transform(Number)
   .pipe(z.number().max(INT32_MAX, `must be at most ${INT32_MAX}`));
 
+/** One error per field; an unknown key is named by its own path, so a client sees which field to drop. */
 export function fieldErrorsOf(error: z.ZodError, prefix: string[] = []): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map(String)].join('.') || '(body)',
-    message: issue.message.length > MAX_MESSAGE_LENGTH ? `${issue.message.slice(0, MAX_MESSAGE_LENGTH)}…` : issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const message = issue.message.length > MAX_MESSAGE_LENGTH ? `${issue.message.slice(0, MAX_MESSAGE_LENGTH)}…` : issue.message;
+    const at = [...prefix, ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...at, key].join('.'), message: 'is not a field of this request' }));
+    return [{ path: at.join('.') || '(body)', message }];
+  });
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix: string[] = []): z.infer<S> {
@@ -57,6 +60,12 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   const crowded = crowdedObjectPath(body);
   if (crowded !== undefined) throw new ValidationError([{ path: crowded || '(body)', message: `has more than ${MAX_KEYS_PER_OBJECT} keys` }]);
   return parseWith(schema, body);
+}
+
+/** Like jsonBody, for routes whose body may be left out entirely (read as `{}`). */
+export async function optionalJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  if ((await c.req.text()) === '') return parseWith(schema, {});
+  return jsonBody(c, schema);
 }
 
 /** The path of the first object with too many keys, or undefined; iterative so a deeply nested body cannot overflow the stack. */

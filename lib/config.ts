@@ -9,6 +9,10 @@ const port = z.coerce.number().int().min(1).max(65_535);
 const httpUrl = z.url({ protocol: /^https?$/ });
 const optionalHttpUrl = z.union([z.literal(''), httpUrl]);
 
+const overlapPolicy = z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']);
+/** A whole number in a range: seconds for durations, a count for max_instances. */
+const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
 const configSchema = z
   .object({
     app_env: z.enum(APP_ENVS),
@@ -33,7 +37,27 @@ const configSchema = z
       max_body_bytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024),
     }),
     // One job must not flood its queue: a cron firing more often than this is refused.
-    schedule: z.object({ min_interval_ms: z.coerce.number().int().min(0).max(86_400_000) }),
+    schedule: z.object({
+      min_interval_ms: z.coerce.number().int().min(0).max(86_400_000),
+      // A backfill covering more fire times than this is refused: one request must not start thousands of runs.
+      max_backfill_fires: z.coerce.number().int().min(1).max(100_000),
+      // A new job's policies when its POST leaves them out; unset ones come from the seed's `scheduler`, then the job type.
+      defaults: z.object({
+        overlap: overlapPolicy.optional(),
+        catchup_window: wholeNumber(10, 365 * 86_400).optional(),
+        jitter: wholeNumber(0, 86_400),
+        pause_on_failure: z.union([z.boolean(), z.stringbool()]),
+        max_instances: wholeNumber(1, 1_000).optional(),
+      }),
+    }),
+    // The seed's APScheduler options, accepted as aliases of schedule.defaults (see README).
+    scheduler: z
+      .object({
+        coalesce: z.union([z.boolean(), z.stringbool()]).optional(),
+        max_instances: wholeNumber(1, 1_000).optional(),
+        misfire_grace_time: wholeNumber(10, 365 * 86_400).optional(),
+      })
+      .optional(),
     // Each worker process's own /health/live and /health/ready; port 0 asks the OS for a free one (logged at start).
     worker: z.object({ health_host: z.string().min(1), health_port: z.coerce.number().int().min(0).max(65_535) }),
     market_data: z.object({
@@ -80,6 +104,7 @@ export const ENV_KEYS: Record<string, string> = {
   API_MAX_BODY_BYTES: 'api.max_body_bytes',
   SCHEDULE_MIN_INTERVAL_MS: 'schedule.min_interval_ms',
   WORKER_HEALTH_PORT: 'worker.health_port',
+  SCHEDULE_MAX_BACKFILL_FIRES: 'schedule.max_backfill_fires',
   LOG_LEVEL: 'log.level',
   MARKET_DATA_PROVIDER: 'market_data.provider',
   MARKET_DATA_BASE_URL: 'market_data.base_url',

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleHandle, type ScheduleOptions, type ScheduleUpdateOptions } from '@temporalio/client';
 import { JobRun, JobSchedule } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { enqueueRun } from '../db/repositories/jobRuns.ts';
 import { addJobSchedule, findJobSchedule, listJobSchedules, type JobScheduleFilter, type NewJobSchedule } from '../db/repositories/jobSchedules.ts';
+import type { OverlapPolicy } from '../db/entities/JobSchedule.ts';
 import type { Page } from '../db/pagination.ts';
 import { manualWorkflowIdFor, scheduleIdFor } from '../workflows/names.ts';
-import { classifyError, KeelError, NotFoundError, ValidationError } from './errors.ts';
+import { classifyError, ConflictError, KeelError, NotFoundError, ValidationError } from './errors.ts';
+import { temporalOverlapOf, type JobPolicies } from './jobPolicies.ts';
 import { jobTypeDefinition, type JobTypeDefinition } from './jobTypes.ts';
 import type { Logger } from './logger.ts';
-import { jobInputOf, scheduleOptionsOf, workflowStartOf } from './scheduleOptions.ts';
+import { countScheduleFires } from './scheduleFires.ts';
+import { jobInputOf, scheduleOptionsOf, workflowStartOf, type ScheduledJob } from './scheduleOptions.ts';
 import { deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
 const LIST_DEADLINE_MS = 2_000;
@@ -21,7 +24,23 @@ export interface LiveSchedule {
   next_action_times: string[];
   recent_actions: { scheduled_at: string; taken_at: string; workflow_id: string; temporal_run_id: string }[];
   num_actions_taken: number;
+  /** Fires left before the schedule stops (null: no limit). */
+  remaining_actions: number | null;
 }
+
+/** What PATCH /jobs/{id} may change: everything but the owner and the job type. */
+export type JobPatch = Partial<Pick<NewJobSchedule, 'name' | 'target' | 'task_params' | 'cron' | 'timezone' | 'enabled'> & JobPolicies>;
+
+export interface BackfillRequest {
+  start: Date;
+  end: Date;
+  overlap?: OverlapPolicy;
+}
+
+/** A note for Temporal and the row when the caller gave none. */
+const DEFAULT_PAUSE_NOTE = 'paused through the Keel API';
+const DEFAULT_RESUME_NOTE = 'resumed through the Keel API';
+const DISABLED_NOTE = 'disabled through PATCH /jobs/{id}';
 
 export interface JobSchedulerDeps {
   orm: Orm;
@@ -50,7 +69,7 @@ export class JobScheduler {
    * Temporal is asked. A refused schedule removes the row at once; what a crash or an outage leaves pending,
    * the job reconciler removes (schedule included), so a job exists only once this answered.
    */
-  async create(input: NewJobSchedule): Promise<JobSchedule> {
+  async create(input: NewJobSchedule & Partial<JobPolicies>): Promise<JobSchedule> {
     const definition = requireDefinition(input.job_type);
     const job = await inTransaction(this.#orm, async (em) => {
       const job = addJobSchedule(em, input, 'pending');
@@ -109,12 +128,87 @@ export class JobScheduler {
     await inTransaction(this.#orm, (em) => em.nativeDelete(JobSchedule, { id }));
   }
 
-  /** Starts one run now, outside the schedule; the run is ENQUEUED before Temporal is asked, and removed if it refuses. */
-  async trigger(id: number): Promise<{ workflow_id: string; run_id: number }> {
+  /** The stored job alone, without asking Temporal (for validating a change against it). */
+  async find(id: number): Promise<JobSchedule> {
+    const job = await inTransaction(this.#orm, (em) => findJobSchedule(em, id));
+    if (!job) throw new NotFoundError(`job ${id} does not exist`);
+    return job;
+  }
+
+  /**
+   * Updates the schedule in place (never delete-and-create: its history and info.createdAt stay), then the row. A refused
+   * update leaves both as they were; a row write that fails after the schedule changed puts the schedule back.
+   */
+  async update(id: number, patch: JobPatch): Promise<JobSchedule> {
+    const current = await this.find(id);
+    const changes: Partial<JobSchedule> = { ...patch };
+    if (patch.enabled !== undefined) changes.pause_note = patch.enabled ? null : DISABLED_NOTE;
+    const desired: ScheduledJob = { ...current, ...changes, id };
+    const options = scheduleOptionsOf(desired, requireDefinition(current.job_type));
+    const handle = this.#temporal.client.schedule.getHandle(scheduleIdFor(id));
+    let previous: ScheduleDescription | undefined;
+    try {
+      await this.#withDeadline(() =>
+        handle.update((prev) => {
+          previous = prev;
+          return updatedScheduleOf(prev, options, patch);
+        }),
+      );
+    } catch (error) {
+      throw asScheduleValidationError(missingScheduleAsConflict(error, id));
+    }
+    const nextRunAt = await this.#withDeadline(() => this.#nextRunAt(scheduleIdFor(id))).catch(() => null);
+    try {
+      return await inTransaction(this.#orm, async (em) => {
+        const job = await findJobSchedule(em, id);
+        if (!job) throw new NotFoundError(`job ${id} does not exist`);
+        Object.assign(job, changes, { next_run_at: nextRunAt, updated_at: new Date() });
+        return job;
+      });
+    } catch (error) {
+      if (previous) await this.#restoreSchedule(handle, previous);
+      throw error;
+    }
+  }
+
+  /** Pauses the schedule with a reason, then marks the row disabled; a row write that fails unpauses it again. */
+  async pause(id: number, note = DEFAULT_PAUSE_NOTE): Promise<JobSchedule> {
+    return this.#setPaused(id, true, note);
+  }
+
+  /** Unpauses the schedule (the note says why), then marks the row enabled and clears its pause note. */
+  async resume(id: number, note = DEFAULT_RESUME_NOTE): Promise<JobSchedule> {
+    return this.#setPaused(id, false, note);
+  }
+
+  /**
+   * Takes the actions the schedule would have taken over a past or future range, as if that time passed now. The fires
+   * are counted first: a range with more than `maxFires` is refused (422 on end_time) before Temporal starts anything.
+   */
+  async backfill(id: number, request: BackfillRequest, maxFires: number): Promise<{ fires: number }> {
+    const job = await this.find(id);
+    const scheduleId = scheduleIdFor(id);
+    if (!(await this.#withDeadline(() => this.#describe(scheduleId)))) throw missingScheduleAsConflict(new ScheduleNotFoundError('not found', scheduleId), id);
+    const fires = await countScheduleFires(this.#temporal, scheduleId, request.start, request.end, maxFires);
+    if (fires > maxFires) throw new ValidationError([{ path: 'end_time', message: `the range covers more than ${maxFires} fire times; backfill a shorter range` }]);
+    if (fires === 0) return { fires };
+    const overlap = temporalOverlapOf(request.overlap ?? job.overlap);
+    await this.#withDeadline(() => this.#temporal.client.schedule.getHandle(scheduleId).backfill({ start: request.start, end: request.end, overlap }));
+    return { fires };
+  }
+
+  /**
+   * Starts one run now, outside the schedule; the run is ENQUEUED before Temporal is asked, and removed if it refuses.
+   * With overlap `skip` it is refused (409) while a run of the job is ENQUEUED or RUNNING; without it, or with `allow_all`, it starts.
+   */
+  async trigger(id: number, overlap?: 'skip' | 'allow_all'): Promise<{ workflow_id: string; run_id: number }> {
     const now = new Date();
     const { job, run } = await inTransaction(this.#orm, async (em) => {
       const job = await findJobSchedule(em, id);
       if (!job) throw new NotFoundError(`job ${id} does not exist`);
+      if (overlap === 'skip' && (await em.count(JobRun, { job_id: id, status: { $in: ['ENQUEUED', 'RUNNING'] } })) > 0) {
+        throw new ConflictError(`a run of job ${id} is still going; trigger with overlap allow_all to start another anyway`);
+      }
       const input = jobInputOf(job);
       const run = enqueueRun(em, {
         workflow_id: manualWorkflowIdFor(id, now, randomBytes(4).toString('hex')),
@@ -136,6 +230,37 @@ export class JobScheduler {
       throw error;
     }
     return { workflow_id: run.workflow_id, run_id: run.run_id };
+  }
+
+  async #setPaused(id: number, paused: boolean, note: string): Promise<JobSchedule> {
+    await this.find(id);
+    const handle = this.#temporal.client.schedule.getHandle(scheduleIdFor(id));
+    const before = await this.#withDeadline(() => handle.describe()).catch((error: unknown) => {
+      throw missingScheduleAsConflict(error, id);
+    });
+    await this.#withDeadline(() => (paused ? handle.pause(note) : handle.unpause(note)));
+    try {
+      return await inTransaction(this.#orm, async (em) => {
+        const job = await findJobSchedule(em, id);
+        if (!job) throw new NotFoundError(`job ${id} does not exist`);
+        Object.assign(job, { enabled: !paused, pause_note: paused ? note : null, updated_at: new Date() });
+        return job;
+      });
+    } catch (error) {
+      // Temporal ignores an empty pause or unpause note: the restore must say something.
+      const restoreNote = before.state.note || 'restored: the job row could not be written';
+      await this.#withDeadline(() => (before.state.paused ? handle.pause(restoreNote) : handle.unpause(restoreNote))).catch((undo: unknown) =>
+        this.#logger.error({ err: undo, job_id: id }, 'could not restore the pause state of a schedule whose row write failed'),
+      );
+      throw error;
+    }
+  }
+
+  /** Puts a schedule back as it was described; the job reconciler has the last word if even that fails. */
+  async #restoreSchedule(handle: ScheduleHandle, previous: ScheduleDescription): Promise<void> {
+    await this.#withDeadline(() => handle.update(() => previous)).catch((undo: unknown) =>
+      this.#logger.error({ err: undo, schedule_id: handle.scheduleId }, 'could not restore a schedule whose row write failed'),
+    );
   }
 
   #withDeadline<T>(call: () => Promise<T>): Promise<T> {
@@ -198,6 +323,30 @@ export class JobScheduler {
   }
 }
 
+/**
+ * The schedule's new spec, action and policies; its pause state and remaining actions stay as Temporal has them (they
+ * change as it runs, or through the CLI) unless the patch sets `enabled` or `remaining_actions`.
+ */
+export function updatedScheduleOf(prev: ScheduleDescription, options: ScheduleOptions, patch: JobPatch): ScheduleUpdateOptions {
+  const remainingActions = patch.remaining_actions !== undefined ? (patch.remaining_actions ?? undefined) : prev.state.remainingActions;
+  return {
+    spec: options.spec,
+    action: options.action,
+    policies: options.policies,
+    state: {
+      paused: patch.enabled !== undefined ? !patch.enabled : prev.state.paused,
+      note: patch.enabled !== undefined ? options.state?.note : prev.state.note,
+      ...(remainingActions !== undefined ? { remainingActions } : {}),
+    },
+  };
+}
+
+/** A job whose schedule was deleted outside Keel (the CLI, the Web UI) cannot be changed through it: 409, not 500. */
+function missingScheduleAsConflict(error: unknown, id: number): unknown {
+  if (!(error instanceof ScheduleNotFoundError)) return error;
+  return new ConflictError(`job ${id} has no Temporal schedule (deleted outside Keel?): delete the job and create it again`);
+}
+
 function requireDefinition(jobType: string): JobTypeDefinition {
   const definition = jobTypeDefinition(jobType);
   if (!definition) throw new ValidationError([{ path: 'job_type', message: `unknown job type ${jobType}` }]);
@@ -231,5 +380,6 @@ export function liveScheduleOf(description: ScheduleDescription): LiveSchedule {
       temporal_run_id: action.action.workflow.firstExecutionRunId,
     })),
     num_actions_taken: description.info.numActionsTaken,
+    remaining_actions: description.state.remainingActions ?? null,
   };
 }

@@ -3,11 +3,13 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { JOB_ID_KEY, JOB_TYPE_KEY, JOB_USER_ID_KEY, scheduleIdFor, scheduledWorkflowIdFor } from '../workflows/names.ts';
 import type { JobInput, JobMemo } from '../workflows/types.ts';
 import type { NewJobSchedule } from '../db/repositories/jobSchedules.ts';
+import { temporalOverlapOf, type JobPolicies } from './jobPolicies.ts';
 import type { JobTypeDefinition } from './jobTypes.ts';
 
-/** The fields of a JobSchedule that shape its Temporal Schedule. */
-export interface ScheduledJob extends NewJobSchedule {
+/** The fields of a JobSchedule that shape its Temporal Schedule; a policy left out falls back to the job type's run options. */
+export interface ScheduledJob extends NewJobSchedule, Partial<JobPolicies> {
   id: number;
+  pause_note?: string | null;
 }
 
 export function jobInputOf(job: ScheduledJob): JobInput {
@@ -48,15 +50,34 @@ export function workflowStartOf(job: ScheduledJob, definition: JobTypeDefinition
   };
 }
 
-/** The Temporal Schedule `job-<id>` that runs a job: its cron, its workflow, and what to do when runs pile up. */
+/** The Temporal Schedule `job-<id>` that runs a job: its cron, its workflow, and its own policies (the job type's where it has none). */
 export function scheduleOptionsOf(job: ScheduledJob, definition: JobTypeDefinition): ScheduleOptions {
   return {
     scheduleId: scheduleIdFor(job.id),
-    spec: { cronExpressions: [job.cron], timezone: job.timezone },
+    spec: scheduleSpecOf(job),
     action: { type: 'startWorkflow', workflowId: scheduledWorkflowIdFor(job.id), ...workflowStartOf(job, definition) },
-    policies: { overlap: definition.run.overlap, catchupWindow: definition.run.catchupWindowMs, pauseOnFailure: false },
-    state: { paused: !job.enabled, note: job.enabled ? undefined : 'created paused' },
+    policies: {
+      overlap: job.overlap ? temporalOverlapOf(job.overlap) : definition.run.overlap,
+      catchupWindow: job.catchup_window !== undefined ? job.catchup_window * 1000 : definition.run.catchupWindowMs,
+      pauseOnFailure: job.pause_on_failure ?? false,
+    },
+    state: {
+      paused: !job.enabled,
+      note: job.pause_note ?? (job.enabled ? undefined : 'created paused'),
+      ...(job.remaining_actions != null ? { remainingActions: job.remaining_actions } : {}),
+    },
     memo: { ...jobMemoOf(job) },
     typedSearchAttributes: jobSearchAttributesOf(job),
+  };
+}
+
+/** When a job fires: its cron in its time zone, between start_at and end_at, each fire moved by up to `jitter` seconds. */
+export function scheduleSpecOf(job: ScheduledJob): ScheduleOptions['spec'] {
+  return {
+    cronExpressions: [job.cron],
+    timezone: job.timezone,
+    ...(job.start_at ? { startAt: job.start_at } : {}),
+    ...(job.end_at ? { endAt: job.end_at } : {}),
+    ...(job.jitter ? { jitter: job.jitter * 1000 } : {}),
   };
 }

@@ -10,10 +10,12 @@ import type { JobScheduler } from '../../lib/jobScheduler.ts';
 import { JOB_TYPE_NAMES, jobTypeDefinition } from '../../lib/jobTypes.ts';
 import type { Config } from '../../lib/config.ts';
 import { assertCronFires } from '../../lib/cronFires.ts';
+import { defaultPoliciesFor } from '../../lib/jobPolicies.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { TemporalClient } from '../../lib/temporal.ts';
 import { idempotent } from '../idempotency.ts';
-import { fieldErrorsOf, idText, INT32_MAX, jsonBody, pathParamsOf, positiveInt32, queryOf, text } from '../validation.ts';
+import { assertEndAfterStart, instant, jobPolicyFields, overlapPolicy } from '../jobPolicyFields.ts';
+import { fieldErrorsOf, idText, INT32_MAX, jsonBody, optionalJsonBody, pathParamsOf, positiveInt32, queryOf, text } from '../validation.ts';
 import { jobView, jobWithScheduleView, runView } from '../views.ts';
 
 export interface JobsDeps {
@@ -33,16 +35,28 @@ const timeZone = text().refine((zone) => {
   }
 }, 'must be an IANA time zone such as UTC or Europe/London');
 
-const newJobSchema = z.strictObject({
+const jobFields = {
   name: text().trim().min(1).max(200),
-  job_type: text().refine((type) => jobTypeDefinition(type) !== undefined, { message: `must be one of ${JOB_TYPE_NAMES.join(', ')}` }),
   target: text().trim().min(1).max(200),
   task_params: z.record(z.string(), z.unknown()),
   cron: text().trim().min(1).max(200),
+};
+
+const newJobSchema = z.strictObject({
+  ...jobFields,
+  job_type: text().refine((type) => jobTypeDefinition(type) !== undefined, { message: `must be one of ${JOB_TYPE_NAMES.join(', ')}` }),
   timezone: timeZone.default('UTC'),
   enabled: z.boolean().default(true),
   user_id: positiveInt32,
+  ...z.object(jobPolicyFields).partial().shape,
 });
+
+/** Everything of a job but its owner and type may change; any other field (job_type, user_id, a typo) is a 422 naming it. */
+const jobPatchSchema = z.strictObject({ ...jobFields, timezone: timeZone, enabled: z.boolean(), ...jobPolicyFields }).partial();
+
+const note = z.strictObject({ note: text().trim().min(1).max(500).optional() });
+const triggerSchema = z.strictObject({ overlap: z.enum(['skip', 'allow_all'], 'a manual trigger starts at once or not at all: skip or allow_all').optional() });
+const backfillSchema = z.strictObject({ start_time: instant, end_time: instant, overlap: overlapPolicy.optional() });
 
 const idParam = z.object({ id: idText });
 const cursor = text()
@@ -65,22 +79,24 @@ const listJobsQuery = z.object({ job_type: text().max(64).optional(), user_id: i
 const listRunsQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), cursor, limit });
 
 /** Each job type validates its own target and task_params (errors name the field inside them); what is stored is the parsed params, defaults included. */
-function withJobTypeFields(job: z.infer<typeof newJobSchema>): z.infer<typeof newJobSchema> {
-  const definition = jobTypeDefinition(job.job_type)!;
-  const target = definition.target.safeParse(job.target);
-  const params = definition.taskParams.safeParse(job.task_params);
+function withJobTypeFields<J extends { target?: string; task_params?: Record<string, unknown> }>(jobType: string, job: J): J {
+  const definition = jobTypeDefinition(jobType)!;
+  const target = job.target === undefined ? undefined : definition.target.safeParse(job.target);
+  const params = job.task_params === undefined ? undefined : definition.taskParams.safeParse(job.task_params);
   const errors = [
-    ...(target.success ? [] : target.error.issues.map((issue) => ({ path: 'target', message: issue.message }))),
-    ...(params.success ? [] : fieldErrorsOf(params.error, ['task_params'])),
+    ...(target && !target.success ? target.error.issues.map((issue) => ({ path: 'target', message: issue.message })) : []),
+    ...(params && !params.success ? fieldErrorsOf(params.error, ['task_params']) : []),
   ];
-  if (errors.length || !params.success) throw new ValidationError(errors);
-  return { ...job, task_params: params.data };
+  if (errors.length) throw new ValidationError(errors);
+  return params?.success ? { ...job, task_params: params.data } : job;
 }
 
 export function jobRoutes({ orm, scheduler, temporal, config, logger }: JobsDeps) {
   return new Hono()
     .post('/', idempotent(orm, logger), async (c) => {
-      const input = withJobTypeFields(await jsonBody(c, newJobSchema));
+      const body = await jsonBody(c, newJobSchema);
+      const input = { ...defaultPoliciesFor(config, jobTypeDefinition(body.job_type)!), ...withJobTypeFields(body.job_type, body) };
+      assertEndAfterStart(input);
       await assertCronFires(temporal, input, config.schedule.min_interval_ms, logger);
       const job = await scheduler.create(input);
       return c.json(jobView(job), 201, { location: `/jobs/${job.id}` });
@@ -95,6 +111,34 @@ export function jobRoutes({ orm, scheduler, temporal, config, logger }: JobsDeps
       const { job, schedule } = await scheduler.get(id);
       return c.json(jobWithScheduleView(job, schedule));
     })
+    .patch('/:id', async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      const body = await jsonBody(c, jobPatchSchema);
+      const current = await scheduler.find(id);
+      const patch = withJobTypeFields(current.job_type, body);
+      assertEndAfterStart({ start_at: patch.start_at === undefined ? current.start_at : patch.start_at, end_at: patch.end_at === undefined ? current.end_at : patch.end_at });
+      if (patch.cron !== undefined || patch.timezone !== undefined) {
+        await assertCronFires(temporal, { cron: patch.cron ?? current.cron, timezone: patch.timezone ?? current.timezone }, config.schedule.min_interval_ms, logger);
+      }
+      return c.json(jobView(await scheduler.update(id, patch)));
+    })
+    .post('/:id/pause', async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      const body = await optionalJsonBody(c, note);
+      return c.json(jobView(await scheduler.pause(id, body.note)));
+    })
+    .post('/:id/resume', async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      const body = await optionalJsonBody(c, note);
+      return c.json(jobView(await scheduler.resume(id, body.note)));
+    })
+    .post('/:id/backfill', idempotent(orm, logger), async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      const body = await jsonBody(c, backfillSchema);
+      if (body.end_time <= body.start_time) throw new ValidationError([{ path: 'end_time', message: 'must be after start_time' }]);
+      const { fires } = await scheduler.backfill(id, { start: body.start_time, end: body.end_time, overlap: body.overlap }, config.schedule.max_backfill_fires);
+      return c.json({ fires }, 202);
+    })
     .delete('/:id', async (c) => {
       const { id } = pathParamsOf(c, idParam);
       await scheduler.delete(id);
@@ -102,7 +146,8 @@ export function jobRoutes({ orm, scheduler, temporal, config, logger }: JobsDeps
     })
     .post('/:id/trigger', idempotent(orm, logger), async (c) => {
       const { id } = pathParamsOf(c, idParam);
-      const { workflow_id, run_id } = await scheduler.trigger(id);
+      const { overlap } = await optionalJsonBody(c, triggerSchema);
+      const { workflow_id, run_id } = await scheduler.trigger(id, overlap);
       return c.json({ workflow_id, run_id }, 202);
     })
     .get('/:id/runs', async (c) => {

@@ -3,6 +3,7 @@ import type { DatabaseKind } from '../orm.ts';
 import { PostgresqlInitial, SqliteInitial } from './Migration20261127_initial.ts';
 import { PostgresqlJobScheduleState, SqliteJobScheduleState } from './Migration20261201_jobScheduleState.ts';
 import { PostgresqlIdempotencyKeys, SqliteIdempotencyKeys } from './Migration20261201_idempotencyKeys.ts';
+import { PostgresqlJobSchedulePolicies, SqliteJobSchedulePolicies } from './Migration20261202_jobSchedulePolicies.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -10,11 +11,13 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261127_initial', class: SqliteInitial },
     { name: 'Migration20261201_jobScheduleState', class: SqliteJobScheduleState },
     { name: 'Migration20261201_idempotencyKeys', class: SqliteIdempotencyKeys },
+    { name: 'Migration20261202_jobSchedulePolicies', class: SqliteJobSchedulePolicies },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
     { name: 'Migration20261201_jobScheduleState', class: PostgresqlJobScheduleState },
     { name: 'Migration20261201_idempotencyKeys', class: PostgresqlIdempotencyKeys },
+    { name: 'Migration20261202_jobSchedulePolicies', class: PostgresqlJobSchedulePolicies },
   ],
 };
 

@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { JobSchedule, type JobState } from '../entities/index.ts';
 import { toPage, type Page } from '../pagination.ts';
+import type { JobPolicies } from '../../lib/jobPolicies.ts';
 
 export interface NewJobSchedule {
   user_id: number;
@@ -13,8 +14,11 @@ export interface NewJobSchedule {
   enabled: boolean;
 }
 
+/** A new job with its policies resolved (the API fills in the defaults). */
+export type NewJobScheduleWithPolicies = NewJobSchedule & JobPolicies;
+
 /** A new row; the scheduler writes it `pending` and marks it `active` once its Temporal Schedule exists. */
-export function addJobSchedule(em: EntityManager, job: NewJobSchedule, state: JobState = 'active'): JobSchedule {
+export function addJobSchedule(em: EntityManager, job: NewJobSchedule & Partial<JobPolicies>, state: JobState = 'active'): JobSchedule {
   return em.create(JobSchedule, { ...job, next_run_at: null, schedule_id: null, state });
 }
 

@@ -125,7 +125,7 @@ describe.each(DATABASE_KINDS)('hostile input on %s', (db) => {
     const put = await raw('PUT', '/jobs/1');
     expect(put.status).toBe(405);
     expect(put.headers.get('content-type')).toBe('application/problem+json');
-    expect(put.headers.get('allow')).toBe('DELETE, GET, HEAD');
+    expect(put.headers.get('allow')).toBe('DELETE, GET, HEAD, PATCH');
     const patchList = await raw('PATCH', '/jobs');
     expect(patchList.status).toBe(405);
     expect(patchList.headers.get('allow')).toBe('GET, HEAD, POST');
