@@ -16,6 +16,7 @@ interface ComposeService {
   command?: string[];
   depends_on?: string[] | Record<string, unknown>;
   environment?: string[] | Record<string, unknown>;
+  healthcheck?: { test?: string[]; disable?: boolean };
 }
 
 const composeText = read('docker-compose.yml');
@@ -65,6 +66,15 @@ describe('docker-compose.yml', () => {
     expect(queues.toSorted()).toEqual(activeTaskQueues().toSorted());
     for (const [name, service] of workers) {
       expect(service.command, name).toEqual(['node', 'workers/main.ts', '--queue', name.replace(/^worker-/, '')]);
+    }
+  });
+
+  it('checks each worker through its own readiness endpoint, on the port it is told to serve', () => {
+    const workers = keelServices.filter(([, service]) => service.command?.includes('workers/main.ts'));
+    for (const [name, service] of workers) {
+      const port = environmentOf(service).WORKER_HEALTH_PORT;
+      expect(port, name).toBeDefined();
+      expect(service.healthcheck?.test?.join(' '), name).toContain(`127.0.0.1:${String(port)}/health/ready`);
     }
   });
 
