@@ -58,6 +58,9 @@ function defineJobType<W extends WorkflowName, S extends ParamsSchema>(definitio
 const MINUTE = 60_000;
 const symbol = z.string().regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT');
 
+/** Alerts: a slow run is not doubled up, one fire waits behind it; a fire more than a minute late is stale. */
+const ALERT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE };
+
 /** The job types that have a workflow; the API accepts exactly these. */
 export const JOB_TYPES = {
   price_alert: defineJobType({
@@ -66,8 +69,7 @@ export const JOB_TYPES = {
     target: symbol,
     taskParams: priceAlertParams,
     activities: [createMarketDataActivities, createNotificationActivities],
-    // A slow run is not doubled up; one fire waits behind it.
-    run: { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE },
+    run: ALERT_RUN_OPTIONS,
   }),
   indicator_alert: defineJobType({
     workflow: 'indicatorAlertWorkflow',
@@ -75,8 +77,7 @@ export const JOB_TYPES = {
     target: symbol,
     taskParams: indicatorAlertParams,
     activities: [createIndicatorActivities, createNotificationActivities],
-    // Like a price alert: a slow run is not doubled up; one fire waits behind it.
-    run: { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE },
+    run: ALERT_RUN_OPTIONS,
   }),
 } as const satisfies Record<string, JobTypeDefinition>;
 

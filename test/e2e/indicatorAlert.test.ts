@@ -3,7 +3,7 @@ import { JobSchedule } from '../../db/entities/index.ts';
 import { inTransaction } from '../../db/orm.ts';
 import { binanceKlines, startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
 import { indicatorAlertJob } from '../helpers/jobs.ts';
-import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { startTestPlatform, triggerAndWait, type TestPlatform } from '../helpers/platform.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.ts';
 
 // StockCharts' RSI example closes: Wilder's RSI 14 ends 33.09 then 37.79 on them (pinned in test/unit/indicators.test.ts).
@@ -39,21 +39,12 @@ describe('indicator alert through the API', () => {
     webhook.received.length = 0;
   });
 
-  async function triggerAndWait(jobId: number) {
-    const trigger = await platform.api('POST', `/jobs/${jobId}/trigger`);
-    expect(trigger.status).toBe(202);
-    return eventually(async () => {
-      const run = await platform.api('GET', `/runs/${trigger.body.run_id}`);
-      return ['COMPLETED', 'FAILED'].includes(run.body.status) ? run.body : undefined;
-    });
-  }
-
   it('notifies once when the RSI condition holds', async () => {
     const created = await platform.api('POST', '/jobs', indicatorAlertJob({ task_params: { indicator: 'rsi', condition: 'below', value: 40 } }));
     expect(created.status).toBe(201);
     expect(created.body.task_params).toEqual({ indicator: 'rsi', period: 14, interval: '1h', condition: 'below', value: 40 });
 
-    const run = await triggerAndWait(created.body.id);
+    const run = await triggerAndWait(platform, created.body.id);
 
     expect(run.status).toBe('COMPLETED');
     expect(run.result).toMatchObject({ alert_triggered: true, indicator: 'rsi', current_price: 50, notification_sent: true });
@@ -66,7 +57,7 @@ describe('indicator alert through the API', () => {
 
   it('fires a cross on the last two closed values', async () => {
     const created = await platform.api('POST', '/jobs', indicatorAlertJob({ task_params: { indicator: 'rsi', condition: 'crosses_above', value: 35 } }));
-    const run = await triggerAndWait(created.body.id);
+    const run = await triggerAndWait(platform, created.body.id);
 
     expect(run.result).toMatchObject({ alert_triggered: true, notification_sent: true });
     expect(webhook.received).toHaveLength(1);
@@ -74,7 +65,7 @@ describe('indicator alert through the API', () => {
 
   it('completes without notifying when the condition does not hold', async () => {
     const created = await platform.api('POST', '/jobs', indicatorAlertJob({ task_params: { indicator: 'rsi', condition: 'above', value: 70 } }));
-    const run = await triggerAndWait(created.body.id);
+    const run = await triggerAndWait(platform, created.body.id);
 
     expect(run.status).toBe('COMPLETED');
     expect(run.result).toMatchObject({ alert_triggered: false, indicator: 'rsi', current_price: 50, notification_sent: false });
@@ -83,7 +74,7 @@ describe('indicator alert through the API', () => {
 
   it('fails without retrying when the symbol has too few candles for the indicator', async () => {
     const created = await platform.api('POST', '/jobs', indicatorAlertJob({ target: 'NEWUSDT' }));
-    const run = await triggerAndWait(created.body.id);
+    const run = await triggerAndWait(platform, created.body.id);
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatchObject({ type: 'InsufficientMarketData', non_retryable: true });

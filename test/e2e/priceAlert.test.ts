@@ -2,7 +2,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
 import { priceAlertJob } from '../helpers/jobs.ts';
-import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { startTestPlatform, triggerAndWait, type TestPlatform } from '../helpers/platform.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.ts';
 
 // Through the HTTP API, on SQLite: a price alert against a Binance-format server, notifying a webhook.
@@ -31,16 +31,6 @@ describe('price alert through the API', () => {
     webhook.received.length = 0;
   });
 
-  async function triggerAndWait(jobId: number) {
-    const trigger = await platform.api('POST', `/jobs/${jobId}/trigger`);
-    expect(trigger.status).toBe(202);
-    expect(trigger.body.workflow_id).toMatch(new RegExp(`^job-${jobId}-`));
-    return eventually(async () => {
-      const run = await platform.api('GET', `/runs/${trigger.body.run_id}`);
-      return ['COMPLETED', 'FAILED'].includes(run.body.status) ? run.body : undefined;
-    });
-  }
-
   it('notifies once when the condition holds', async () => {
     const created = await platform.api('POST', '/jobs', priceAlertJob());
     expect(created.status).toBe(201);
@@ -48,7 +38,7 @@ describe('price alert through the API', () => {
     // Stored as the job type's schema parsed it, defaults included.
     expect(created.body.task_params).toEqual({ condition: 'above', value: 50_000, timeframe: '1m' });
 
-    const run = await triggerAndWait(created.body.id);
+    const run = await triggerAndWait(platform, created.body.id);
 
     expect(run.status).toBe('COMPLETED');
     expect(run.result).toEqual({ alert_triggered: true, current_price: 50150, notification_sent: true });
@@ -67,7 +57,7 @@ describe('price alert through the API', () => {
 
   it('completes without notifying when the condition does not hold', async () => {
     const created = await platform.api('POST', '/jobs', priceAlertJob({ task_params: { condition: 'below', value: 40_000 } }));
-    const run = await triggerAndWait(created.body.id);
+    const run = await triggerAndWait(platform, created.body.id);
 
     expect(run.status).toBe('COMPLETED');
     expect(run.result).toEqual({ alert_triggered: false, current_price: 50150, notification_sent: false });
@@ -78,7 +68,7 @@ describe('price alert through the API', () => {
     const created = await platform.api('POST', '/jobs', priceAlertJob({ target: 'NOPEUSDT' }));
     const asked = binance.requests.length;
     const started = Date.now();
-    const run = await triggerAndWait(created.body.id);
+    const run = await triggerAndWait(platform, created.body.id);
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatchObject({ type: 'InvalidSymbol', non_retryable: true });
@@ -91,7 +81,7 @@ describe('price alert through the API', () => {
   it('survives a transient exchange outage by retrying', async () => {
     const created = await platform.api('POST', '/jobs', priceAlertJob({ target: 'ETHUSDT', task_params: { condition: 'above', value: 3000 } }));
     binance.failNext(2, 503);
-    const run = await triggerAndWait(created.body.id);
+    const run = await triggerAndWait(platform, created.body.id);
 
     expect(run.status).toBe('COMPLETED');
     expect(run.result).toMatchObject({ alert_triggered: true, current_price: 3010.5 });
@@ -127,8 +117,8 @@ describe('price alert through the API', () => {
     const before = await scrape();
     const completing = await platform.api('POST', '/jobs', priceAlertJob({ task_params: { condition: 'above', value: 1 } }));
     const failing = await platform.api('POST', '/jobs', priceAlertJob({ target: 'NOPEUSDT' }));
-    await triggerAndWait(completing.body.id);
-    await triggerAndWait(failing.body.id);
+    await triggerAndWait(platform, completing.body.id);
+    await triggerAndWait(platform, failing.body.id);
 
     const after = await scrape();
     expect(runsCounted(after, 'COMPLETED') - runsCounted(before, 'COMPLETED')).toBe(1);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { startApi } from '../../api/startApi.ts';
 import { initORM, type DatabaseKind, type Orm } from '../../db/orm.ts';
 import { bootPlatform } from '../../lib/boot.ts';
@@ -125,4 +125,15 @@ export async function eventually<T>(check: () => Promise<T | undefined>, { timeo
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** Triggers a job through the API and waits for its run to end: the run as GET /runs/{run_id} shows it. */
+export async function triggerAndWait(platform: TestPlatform, jobId: number): Promise<any> {
+  const trigger = await platform.api('POST', `/jobs/${jobId}/trigger`);
+  expect(trigger.status).toBe(202);
+  expect(trigger.body.workflow_id).toMatch(new RegExp(`^job-${jobId}-`));
+  return eventually(async () => {
+    const run = await platform.api('GET', `/runs/${trigger.body.run_id}`);
+    return ['COMPLETED', 'FAILED'].includes(run.body.status) ? run.body : undefined;
+  });
 }
