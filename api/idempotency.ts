@@ -51,7 +51,11 @@ export function idempotent(orm: Orm, logger: Logger): MiddlewareHandler {
         } else {
           await removeIdempotencyKey(em, row.id);
         }
-      }).catch((error: unknown) => logger.error({ err: error, key, scope: claim.scope }, 'could not record the answer to an idempotent request'));
+      }).catch(async (error: unknown) => {
+        logger.error({ err: error, key, scope: claim.scope }, 'could not record the answer to an idempotent request');
+        // A claim left without an answer would make retries wait and then fail with 409 until it expires.
+        await inTransaction(orm, (em) => removeIdempotencyKey(em, row.id)).catch(() => undefined);
+      });
     }
   };
 }

@@ -38,9 +38,9 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
   const host = runtime.config.api.host.includes(':') ? `[${runtime.config.api.host}]` : runtime.config.api.host;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
-    close: () => {
-      reconciler.stop();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    close: async () => {
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await reconciler.stop();
     },
   };
 }

@@ -3,6 +3,7 @@ import { inTransaction, type Orm } from '../db/orm.ts';
 import { findUnsettledJobSchedules } from '../db/repositories/jobSchedules.ts';
 import { scheduleIdFor } from '../workflows/names.ts';
 import type { Logger } from './logger.ts';
+import { runPeriodically, type PeriodicTask } from './periodic.ts';
 import { deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
 /** A create or delete in progress takes seconds (Temporal calls have a deadline); older pending/deleting rows were left by a crash or an outage. */
@@ -38,10 +39,8 @@ export async function reconcilePendingJobs({ orm, temporal, logger }: JobReconci
 }
 
 /** Runs reconcilePendingJobs now and every minute until stopped; a failed round is logged, never fatal. */
-export function startJobReconciler(deps: JobReconcilerDeps, everyMs = EVERY_MS): { stop(): void } {
-  const round = () => void reconcilePendingJobs(deps).catch((error: unknown) => deps.logger.warn({ err: error }, 'job reconciliation round failed'));
-  round();
-  const timer = setInterval(round, everyMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+export function startJobReconciler(deps: JobReconcilerDeps, everyMs = EVERY_MS): PeriodicTask {
+  return runPeriodically(async () => {
+    await reconcilePendingJobs(deps).catch((error: unknown) => deps.logger.warn({ err: error }, 'job reconciliation round failed'));
+  }, everyMs);
 }

@@ -225,8 +225,8 @@ export class JobScheduler {
     try {
       await this.#withDeadline(() => this.#temporal.client.workflow.start(workflowType, { workflowId: run.workflow_id, ...start }));
     } catch (error) {
-      // If the start did land after all, the worker's recorder writes the run again.
-      await inTransaction(this.#orm, (em) => em.nativeDelete(JobRun, { run_id: run.run_id })).catch((cleanup: unknown) => this.#logger.warn({ err: cleanup, run_id: run.run_id }, 'could not remove the run of a refused trigger'));
+      // Only while still ENQUEUED: a start that did land after all may already be RUNNING, and its recorder writes it again if not.
+      await inTransaction(this.#orm, (em) => em.nativeDelete(JobRun, { run_id: run.run_id, status: 'ENQUEUED' })).catch((cleanup: unknown) => this.#logger.warn({ err: cleanup, run_id: run.run_id }, 'could not remove the run of a refused trigger'));
       throw error;
     }
     return { workflow_id: run.workflow_id, run_id: run.run_id };
@@ -286,7 +286,7 @@ export class JobScheduler {
       if (error instanceof ScheduleAlreadyRunning) {
         // An orphan from a create that crashed before its row committed: this row owns the ID now; its history stays.
         this.#logger.warn({ schedule_id: options.scheduleId }, 'taking over an orphaned schedule: updating it in place');
-        await this.#temporal.client.schedule.getHandle(options.scheduleId).update(() => ({ spec: options.spec, action: options.action, policies: options.policies, state: { paused: !job.enabled, note: options.state?.note } }));
+        await this.#temporal.client.schedule.getHandle(options.scheduleId).update(() => ({ spec: options.spec, action: options.action, policies: options.policies, state: { paused: !job.enabled, note: options.state?.note, remainingActions: options.state?.remainingActions } }));
         return;
       }
       throw asScheduleValidationError(error);

@@ -1,4 +1,5 @@
 import type { Config } from './config.ts';
+import { runPeriodically, type PeriodicTask } from './periodic.ts';
 import { DEFAULT_GRACE_MS, DEFAULT_LOOKBACK_MS, reconcileRuns, type RunReconcilerDeps } from './runReconciler.ts';
 
 export interface RunReconciliationOptions {
@@ -8,11 +9,6 @@ export interface RunReconciliationOptions {
   lookbackMs?: number;
 }
 
-export interface RunReconciliation {
-  /** Stops the timer and waits for a pass in progress to end. */
-  stop(): Promise<void>;
-}
-
 export const DEFAULT_INTERVAL_MS = 60_000;
 
 export function runReconciliationOptionsOf(reconcile: Config['reconcile']): RunReconciliationOptions {
@@ -20,13 +16,10 @@ export function runReconciliationOptionsOf(reconcile: Config['reconcile']): RunR
 }
 
 /** Reconciles runs now and then every interval, one pass at a time; a failed pass is logged and the next one tries again. */
-export function startRunReconciliation(deps: RunReconcilerDeps, options: RunReconciliationOptions = {}): RunReconciliation {
+export function startRunReconciliation(deps: RunReconcilerDeps, options: RunReconciliationOptions = {}): PeriodicTask {
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const logger = deps.logger.child({ component: 'run-reconciliation' });
   let lastSuccessStartedAt: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let stopped = false;
 
   async function pass(): Promise<void> {
     const startedAt = Date.now();
@@ -42,19 +35,5 @@ export function startRunReconciliation(deps: RunReconcilerDeps, options: RunReco
     }
   }
 
-  function schedule(): void {
-    inFlight = pass().finally(() => {
-      inFlight = undefined;
-      if (!stopped) timer = setTimeout(schedule, intervalMs);
-    });
-  }
-
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight;
-    },
-  };
+  return runPeriodically(pass, intervalMs);
 }

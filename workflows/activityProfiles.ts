@@ -39,12 +39,6 @@ export const ACTIVITY_PROFILES = {
     scheduleToCloseTimeout: '1 hour',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   },
-  /** Writes to Keel's own database: short, and retried through a brief outage. */
-  database: {
-    startToCloseTimeout: '10 seconds',
-    scheduleToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-  },
 } as const satisfies Record<string, ActivityOptions>;
 
 export type ActivityProfile = keyof typeof ACTIVITY_PROFILES;

@@ -1,4 +1,4 @@
-import { CancellationScope, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, ContinueAsNew, workflowInfo } from '@temporalio/workflow';
 import { CompensationStack, compensationKey, type CompensationRecord } from './compensationStack.ts';
 
 export type { CompensationRecord } from './compensationStack.ts';
@@ -38,6 +38,8 @@ export async function runSaga<T>(body: (saga: Saga) => Promise<T>): Promise<T> {
   try {
     return await body(saga);
   } catch (error) {
+    // Continuing as new is not a failure: the work done so far stands, and the next run carries on from it.
+    if (error instanceof ContinueAsNew) throw error;
     const records = await saga.compensate();
     // A nested saga rethrowing the same error has already recorded its own (earlier) compensations.
     if (typeof error === 'object' && error !== null) compensationsByError.set(error, [...(compensationsByError.get(error) ?? []), ...records]);

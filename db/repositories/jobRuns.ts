@@ -35,7 +35,9 @@ export function enqueueRun(em: EntityManager, run: Omit<RunStart, 'temporal_run_
 export async function markRunStarted(em: EntityManager, start: RunStart): Promise<JobRun> {
   const run = await em.findOne(JobRun, { workflow_id: start.workflow_id });
   if (!run) return em.create(JobRun, { ...start, status: 'RUNNING', result: null, error: null, finished_at: null });
-  if (run.status === 'ENQUEUED' || run.status === 'RUNNING') em.assign(run, { ...start, status: 'RUNNING' });
+  if (run.status === 'ENQUEUED') em.assign(run, { ...start, status: 'RUNNING' });
+  // A retried record, or the next run of a workflow that continued as new: the run keeps its start, and follows the latest execution.
+  else if (run.status === 'RUNNING') em.assign(run, { temporal_run_id: start.temporal_run_id, worker_id: start.worker_id });
   return run;
 }
 

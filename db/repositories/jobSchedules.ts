@@ -14,8 +14,6 @@ export interface NewJobSchedule {
   enabled: boolean;
 }
 
-/** A new job with its policies resolved (the API fills in the defaults). */
-export type NewJobScheduleWithPolicies = NewJobSchedule & JobPolicies;
 
 /** A new row; the scheduler writes it `pending` and marks it `active` once its Temporal Schedule exists. */
 export function addJobSchedule(em: EntityManager, job: NewJobSchedule & Partial<JobPolicies>, state: JobState = 'active'): JobSchedule {

@@ -1,3 +1,4 @@
+import { ScheduleClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { ApiError, businessError, networkError } from '../../lib/errors.ts';
@@ -24,6 +25,19 @@ describe('toActivityFailure', () => {
 });
 
 describe('isScheduleSpecRefusal', () => {
+  it("recognises the server's refusal as the SDK itself reports it", () => {
+    // The SDK's own mapping, fed the server's gRPC answer: if a new SDK reports it differently, this fails first.
+    const grpcError = Object.assign(new Error('3 INVALID_ARGUMENT: Invalid schedule spec: invalid cron'), { code: 3, details: 'Invalid schedule spec: invalid cron', metadata: { get: () => [] } });
+    let reported: unknown;
+    try {
+      (ScheduleClient.prototype as unknown as { rethrowGrpcError(error: unknown, message: string, id: string): never }).rethrowGrpcError(grpcError, 'create', 'job-1');
+    } catch (error) {
+      reported = error;
+    }
+    expect(isScheduleSpecRefusal(reported)).toBe(true);
+    expect((reported as Error).message).toBe('invalid cron');
+  });
+
   it('does not take a TypeError of our own for the server refusing a spec', () => {
     expect(isScheduleSpecRefusal(new TypeError('cannot read properties of undefined'))).toBe(false);
     expect(isScheduleSpecRefusal(new Error('Invalid schedule spec'))).toBe(false);
