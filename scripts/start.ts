@@ -112,7 +112,12 @@ try {
   }
   logger.info({ signal: outcome.signal }, 'stopping: workers drain, then the API, then the Temporal dev server');
   // A request still retrying against Temporal when the connection closes throws from the SDK's retry timer: the dev server must still be stopped.
-  process.on('uncaughtException', (error) => logger.warn({ err: error }, 'error from work left over after the stop began; stopping anyway'));
+  process.on('uncaughtException', (error) => {
+    if (/Channel has been shut down/.test(error.message)) return logger.warn({ err: error }, 'a Temporal call outlived its connection during the stop; stopping anyway');
+    // Anything else is a bug: say so in the exit code, but still stop the children in order.
+    logger.error({ err: error }, 'uncaught error during the stop');
+    process.exitCode = 1;
+  });
   await stopAll(workers);
   await step('closing the API', () => api.close());
   await step('stopping run reconciliation', () => reconciliation.stop());
