@@ -68,10 +68,11 @@ export class ScheduleReconciler {
       const jobId = Number(JOB_SCHEDULE_ID.exec(scheduleId)![1]);
       if (known.has(jobId)) continue;
       try {
-        await this.#withDeadline(() => deleteScheduleIfExists(this.#deps.temporal, scheduleId));
+        await this.#withDeadline(() => this.#deps.temporal.client.schedule.getHandle(scheduleId).delete());
         this.#record(result, 'deleted', scheduleId, { schedule_id: scheduleId }, 'deleted a job schedule that has no row');
       } catch (error) {
-        logger.warn({ err: error, schedule_id: scheduleId }, 'could not delete an orphaned job schedule; will try again');
+        // The list lags behind deletes: one already gone (a job deleted through the API) is no change.
+        if (!(error instanceof ScheduleNotFoundError)) logger.warn({ err: error, schedule_id: scheduleId }, 'could not delete an orphaned job schedule; will try again');
       }
     }
     return result;
