@@ -10,7 +10,7 @@ import { jobTypeDefinition } from './jobTypes.ts';
 import type { Logger } from './logger.ts';
 import { adoptedPauseOf, canonicalJson, comparableOfDescription, comparableOfOptions, driftedParts } from './scheduleDrift.ts';
 import { scheduleOptionsOf } from './scheduleOptions.ts';
-import { deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
+import { API_TEMPORAL_DEADLINE_MS, deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
 /** What one pass changed: job ids, except `deleted` (schedule ids with no row). */
 export interface ScheduleReconciliation {
@@ -35,6 +35,8 @@ const JOB_SCHEDULE_ID = /^job-(\d+)$/;
 const SPEC_PROBE_PREFIX = 'cron-probe-spec-';
 /** Enough for every distinct cron a platform has; the oldest goes first. */
 const MAX_CACHED_SPECS = 1_000;
+/** Listing pages through every schedule of the namespace: more time than one call, still bounded. */
+const LIST_DEADLINE_MS = 10_000;
 
 /**
  * Makes Temporal match the JobSchedule rows (the desired state): a missing `job-<id>` is recreated, a drifted spec,
@@ -136,9 +138,10 @@ export class ScheduleReconciler {
 
   async #listJobScheduleIds(): Promise<string[]> {
     const ids: string[] = [];
+    // The whole list under one deadline, as every other call: a pass must not hold up shutdown while Temporal is down.
     await this.#withDeadline(async () => {
       for await (const schedule of this.#deps.temporal.client.schedule.list()) if (JOB_SCHEDULE_ID.test(schedule.scheduleId)) ids.push(schedule.scheduleId);
-    }, 30_000);
+    }, LIST_DEADLINE_MS);
     return ids;
   }
 
@@ -148,7 +151,7 @@ export class ScheduleReconciler {
     this.#deps.logger.info({ ...context, change }, message);
   }
 
-  #withDeadline<T>(call: () => Promise<T>, timeoutMs?: number): Promise<T> {
+  #withDeadline<T>(call: () => Promise<T>, timeoutMs = API_TEMPORAL_DEADLINE_MS): Promise<T> {
     return withTemporalDeadline(this.#deps.temporal, call, timeoutMs);
   }
 }

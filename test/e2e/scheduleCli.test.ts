@@ -17,8 +17,8 @@ describe.each(DATABASE_KINDS)('the temporal CLI against job schedules on %s', (d
 
   beforeAll(async () => {
     cli = await ensureTemporalCli();
-    // A day between periodic passes: only the test's own POST /jobs/reconcile runs after start-up.
-    platform = await startTestPlatform({ db, queues: ['alerts'], env: { TEST_SCHEDULES_RECONCILE_MS: '86400000' } });
+    // config/test.yaml: no periodic pass in the test's time, only its own POST /jobs/reconcile after start-up.
+    platform = await startTestPlatform({ db, queues: ['alerts'] });
   });
 
   afterAll(async () => {
