@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Orm } from '../db/orm.ts';
 import { redactConfig, type Config } from '../lib/config.ts';
+import type { JobReconciliation } from '../lib/jobReconciler.ts';
 import type { JobScheduler } from '../lib/jobScheduler.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ApiMetrics } from '../lib/metrics.ts';
@@ -20,6 +21,7 @@ export interface AppDeps {
   orm: Orm;
   temporal: TemporalClient;
   scheduler: JobScheduler;
+  reconciler: Pick<JobReconciliation, 'reconcileNow'>;
   metrics: ApiMetrics;
   logger: Logger;
 }

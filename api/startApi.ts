@@ -24,16 +24,22 @@ export interface ApiRuntime {
 
 /** Serves the API on config.api.host:port (port 0 picks a free one); close() stops taking requests and drains. */
 export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
+  const metrics = createApiMetrics(runtime.orm);
+  // Runs at start-up, every reconcile.schedules_interval_ms, and for POST /jobs/reconcile.
+  const reconciler = startJobReconciler({ ...runtime, changes: metrics.scheduleReconcileChanges }, runtime.config.reconcile.schedules_interval_ms);
   const app = createApp({
     ...runtime,
     scheduler: new JobScheduler(runtime),
-    metrics: createApiMetrics(runtime.orm),
+    reconciler,
+    metrics,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: runtime.config.api.host, port: runtime.config.api.port }, () => resolve(started));
     started.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await reconciler.stop();
+    throw error;
   });
-  const reconciler = startJobReconciler(runtime);
   const { port } = server.address() as AddressInfo;
   const host = runtime.config.api.host.includes(':') ? `[${runtime.config.api.host}]` : runtime.config.api.host;
   return {

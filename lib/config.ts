@@ -70,6 +70,7 @@ const configSchema = z
       runs_interval_ms: z.coerce.number().int().min(1_000).max(86_400_000),
       runs_grace_ms: z.coerce.number().int().min(0).max(86_400_000),
       runs_lookback_ms: z.coerce.number().int().min(60_000).max(30 * 86_400_000),
+      schedules_interval_ms: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
     }),
     notify: z.object({
       channel: z.enum(['log', 'webhook', 'telegram']),

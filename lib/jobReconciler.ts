@@ -1,14 +1,15 @@
+import type { Counter } from 'prom-client';
 import { JobSchedule } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { findUnsettledJobSchedules } from '../db/repositories/jobSchedules.ts';
 import { scheduleIdFor } from '../workflows/names.ts';
 import type { Logger } from './logger.ts';
-import { runPeriodically, type PeriodicTask } from './periodic.ts';
+import { ScheduleReconciler, type ScheduleReconciliation } from './scheduleReconciler.ts';
 import { deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
 /** A create or delete in progress takes seconds (Temporal calls have a deadline); older pending/deleting rows were left by a crash or an outage. */
 export const UNSETTLED_AFTER_MS = 60_000;
-const EVERY_MS = 60_000;
+export const EVERY_MS = 60_000;
 
 export interface JobReconcilerDeps {
   orm: Orm;
@@ -38,9 +39,59 @@ export async function reconcilePendingJobs({ orm, temporal, logger }: JobReconci
   return removed;
 }
 
-/** Runs reconcilePendingJobs now and every minute until stopped; a failed round is logged, never fatal. */
-export function startJobReconciler(deps: JobReconcilerDeps, everyMs = EVERY_MS): PeriodicTask {
-  return runPeriodically(async () => {
-    await reconcilePendingJobs(deps).catch((error: unknown) => deps.logger.warn({ err: error }, 'job reconciliation round failed'));
-  }, everyMs);
+export interface JobReconciliation {
+  /** One pass now, after any pass in progress (passes never overlap); it answers what the schedule part changed. */
+  reconcileNow(): Promise<ScheduleReconciliation>;
+  /** Stops the timer and waits for a pass in progress to end. */
+  stop(): Promise<void>;
+}
+
+export interface JobReconciliationDeps extends JobReconcilerDeps {
+  changes?: Counter<'change'>;
+}
+
+/**
+ * Job-level reconciliation, one pass at a time: jobs left half-way are settled, then Temporal's schedules are made to
+ * match the rows (lib/scheduleReconciler.ts). It runs now, every `everyMs` and on demand; a failed periodic pass
+ * (Temporal or the database down) is logged, never fatal.
+ */
+export function startJobReconciler(deps: JobReconciliationDeps, everyMs = EVERY_MS): JobReconciliation {
+  const logger = deps.logger.child({ component: 'job-reconciler' });
+  const schedules = new ScheduleReconciler({ ...deps, logger });
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function pass(): Promise<ScheduleReconciliation> {
+    await reconcilePendingJobs({ ...deps, logger });
+    return schedules.reconcile();
+  }
+
+  // Each pass waits for the one before, so a periodic pass and POST /jobs/reconcile never run side by side.
+  function queued(): Promise<ScheduleReconciliation> {
+    const next = chain.then(pass);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  function tick(): void {
+    void queued()
+      .catch((error: unknown) => logger.warn({ err: error }, 'job reconciliation failed; retrying next interval'))
+      .finally(() => {
+        if (!stopped) {
+          timer = setTimeout(tick, everyMs);
+          timer.unref();
+        }
+      });
+  }
+
+  tick();
+  return {
+    reconcileNow: queued,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await chain;
+    },
+  };
 }

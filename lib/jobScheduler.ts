@@ -344,7 +344,7 @@ export function updatedScheduleOf(prev: ScheduleDescription, options: ScheduleOp
 /** A job whose schedule was deleted outside Keel (the CLI, the Web UI) cannot be changed through it: 409, not 500. */
 function missingScheduleAsConflict(error: unknown, id: number): unknown {
   if (!(error instanceof ScheduleNotFoundError)) return error;
-  return new ConflictError(`job ${id} has no Temporal schedule (deleted outside Keel?): delete the job and create it again`);
+  return new ConflictError(`job ${id} has no Temporal schedule (deleted outside Keel?): the schedule reconciler recreates it at its next pass, or now with POST /jobs/reconcile`);
 }
 
 function requireDefinition(jobType: string): JobTypeDefinition {

@@ -5,6 +5,8 @@ import { countRunsByTypeAndStatus } from '../db/repositories/jobRuns.ts';
 export interface ApiMetrics {
   registry: Registry;
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
+  /** What the schedule reconciler changed in Temporal (recreated, updated, deleted) or adopted from it (adopted_pause). */
+  scheduleReconcileChanges: Counter<'change'>;
 }
 
 /** The API's registry: process defaults, HTTP timings, and job runs read from the database at scrape time. */
@@ -30,5 +32,11 @@ export function createApiMetrics(orm: Orm): ApiMetrics {
       for (const { job_type, status, count } of counts) this.inc({ job_type, status }, count);
     },
   });
-  return { registry, httpRequestDuration };
+  const scheduleReconcileChanges = new Counter({
+    name: 'keel_schedule_reconcile_changes_total',
+    help: 'Changes the schedule reconciler made to bring Temporal schedules and job rows together, by change',
+    labelNames: ['change'] as const,
+    registers: [registry],
+  });
+  return { registry, httpRequestDuration, scheduleReconcileChanges };
 }

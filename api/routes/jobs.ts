@@ -6,6 +6,7 @@ import { listRuns } from '../../db/repositories/jobRuns.ts';
 import { findJobSchedule } from '../../db/repositories/jobSchedules.ts';
 import { RUN_STATUSES } from '../../db/entities/index.ts';
 import { NotFoundError, ValidationError } from '../../lib/errors.ts';
+import type { JobReconciliation } from '../../lib/jobReconciler.ts';
 import type { JobScheduler } from '../../lib/jobScheduler.ts';
 import { JOB_TYPE_NAMES, jobTypeDefinition } from '../../lib/jobTypes.ts';
 import type { Config } from '../../lib/config.ts';
@@ -21,6 +22,7 @@ import { jobView, jobWithScheduleView, runView } from '../views.ts';
 export interface JobsDeps {
   orm: Orm;
   scheduler: JobScheduler;
+  reconciler: Pick<JobReconciliation, 'reconcileNow'>;
   temporal: TemporalClient;
   config: Config;
   logger: Logger;
@@ -91,8 +93,10 @@ function withJobTypeFields<J extends { target?: string; task_params?: Record<str
   return params?.success ? { ...job, task_params: params.data } : job;
 }
 
-export function jobRoutes({ orm, scheduler, temporal, config, logger }: JobsDeps) {
+export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger }: JobsDeps) {
   return new Hono()
+    // Admin: the API key is the admin key. Waits for a periodic pass in progress, then runs one and answers what it changed.
+    .post('/reconcile', async (c) => c.json(await reconciler.reconcileNow()))
     .post('/', idempotent(orm, logger), async (c) => {
       const body = await jsonBody(c, newJobSchema);
       const input = { ...defaultPoliciesFor(config, jobTypeDefinition(body.job_type)!), ...withJobTypeFields(body.job_type, body) };

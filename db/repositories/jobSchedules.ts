@@ -30,6 +30,17 @@ export function findUnsettledJobSchedules(em: EntityManager, before: Date): Prom
   return em.find(JobSchedule, { state: { $in: ['pending', 'deleting'] }, updated_at: { $lt: before } }, { orderBy: { id: 'asc' } });
 }
 
+/** Every job users can see, for the schedule reconciler to hold against Temporal. */
+export function findActiveJobSchedules(em: EntityManager): Promise<JobSchedule[]> {
+  return em.find(JobSchedule, { state: 'active' }, { orderBy: { id: 'asc' } });
+}
+
+/** The ids of all rows whatever their state: a schedule whose row is pending or deleting is not an orphan. */
+export async function allJobScheduleIds(em: EntityManager): Promise<Set<number>> {
+  const rows = await em.find(JobSchedule, {}, { fields: ['id'] });
+  return new Set(rows.map((row) => row.id));
+}
+
 export interface JobScheduleFilter {
   job_type?: string;
   user_id?: number;
