@@ -79,7 +79,7 @@ const POSTGRES_UNAVAILABLE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
 /** Serialization failure and deadlock: the transaction lost a race and may simply be run again. */
 const POSTGRES_CONFLICT = new Set(['40001', '40P01']);
 /** The pg pool and driver say "the server went away" only in words. */
-const DATABASE_GONE_MESSAGES = /timeout exceeded when trying to connect|connection terminated|connection timeout|server closed the connection|connection is closed|database is locked/i;
+const DATABASE_GONE_MESSAGES = /timeout exceeded when trying to connect|connection terminated|connection timeout|server closed the connection|connection is closed|is not queryable|database is locked/i;
 
 /** Every error in the chain of causes, outermost first. */
 function* causeChain(error: unknown): Generator<unknown> {

@@ -1,4 +1,4 @@
-import { LockWaitTimeoutException } from '@mikro-orm/core';
+import { DriverException, LockWaitTimeoutException } from '@mikro-orm/core';
 import { ServiceError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { problemHeaders, problemOf } from '../../api/problem.ts';
@@ -16,6 +16,7 @@ describe('outages become 503 problems with Retry-After', () => {
     ['PostgreSQL shutting down (57P03)', withCode('57P03', 'the database system is shutting down')],
     ['a lost PostgreSQL connection (08006)', withCode('08006', 'connection failure')],
     ['the pg pool checkout timeout', new Error('timeout exceeded when trying to connect')],
+    ['the ORM wrapping a pg client whose connection broke (seen in CI with PostgreSQL stopped)', new DriverException(new Error('Client has encountered a connection error and is not queryable'))],
     ['SQLite still busy after retries', withCode('SQLITE_BUSY', 'database is locked')],
     ['the ORM wrapping a SQLite lock', new LockWaitTimeoutException(withCode('SQLITE_BUSY', 'database is locked'))],
   ])('%s', (_, error) => {
