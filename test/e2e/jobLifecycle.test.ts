@@ -260,6 +260,11 @@ describe.each(DATABASE_KINDS)('job lifecycle through the API on %s', (db) => {
 });
 
 // Backfill with a worker: the runs it starts really run.
+
+// Every 5 minutes, but only on 1–5 January: the backfilled ranges are full of fires, and the live schedule never fires
+// by itself while a test runs (a plain */5 did, once, in CI).
+const EARLY_JANUARY_EVERY_FIVE_MINUTES = '*/5 * 1-5 1 *';
+
 describe('backfill through the API', () => {
   let platform: TestPlatform;
 
@@ -272,7 +277,7 @@ describe('backfill through the API', () => {
   });
 
   it('refuses a range over the fire limit and a reversed range, starting nothing', async () => {
-    const job = (await platform.api('POST', '/jobs', priceAlertJob({ cron: '*/5 * * * *', task_params: { condition: 'above', value: 1 } }))).body;
+    const job = (await platform.api('POST', '/jobs', priceAlertJob({ cron: EARLY_JANUARY_EVERY_FIVE_MINUTES, task_params: { condition: 'above', value: 1 } }))).body;
 
     // Four days of a 5-minute cron: 1,152 fires, over the default 1,000.
     const over = await platform.api('POST', `/jobs/${job.id}/backfill`, { start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-05T00:00:00Z', overlap: 'allow_all' });
@@ -293,7 +298,7 @@ describe('backfill through the API', () => {
   });
 
   it('answers 202 with the number of fires and runs each of them', async () => {
-    const job = (await platform.api('POST', '/jobs', priceAlertJob({ cron: '*/5 * * * *', task_params: { condition: 'above', value: 1 } }))).body;
+    const job = (await platform.api('POST', '/jobs', priceAlertJob({ cron: EARLY_JANUARY_EVERY_FIVE_MINUTES, task_params: { condition: 'above', value: 1 } }))).body;
 
     const request = { start_time: '2026-01-01T09:58:00Z', end_time: '2026-01-01T10:12:00Z', overlap: 'allow_all' };
     const backfill = await platform.api('POST', `/jobs/${job.id}/backfill`, request, { 'idempotency-key': `backfill-${job.id}` });
@@ -314,7 +319,7 @@ describe('backfill through the API', () => {
   });
 
   it('counts a range as Temporal backfills it: fires at start_time and end_time both count and run', async () => {
-    const job = (await platform.api('POST', '/jobs', priceAlertJob({ cron: '*/5 * * * *', task_params: { condition: 'above', value: 1 } }))).body;
+    const job = (await platform.api('POST', '/jobs', priceAlertJob({ cron: EARLY_JANUARY_EVERY_FIVE_MINUTES, task_params: { condition: 'above', value: 1 } }))).body;
 
     const backfill = await platform.api('POST', `/jobs/${job.id}/backfill`, { start_time: '2026-01-01T10:00:00Z', end_time: '2026-01-01T10:10:00Z', overlap: 'allow_all' });
     expect(backfill.body).toEqual({ fires: 3 });
