@@ -57,6 +57,8 @@ describe.each(DATABASE_KINDS)('job lifecycle through the API on %s', (db) => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ overlap: 'buffer_one', catchup_window: 60, jitter: 0, pause_on_failure: false, start_at: null, end_at: null, remaining_actions: null, max_instances: null, pause_note: null });
     expect(Date.parse(created.body.next_run_at) % 300_000).toBe(0);
+    // It fires every 5 minutes for real: gone before it can start a run that another file's worker would pick up.
+    expect((await platform.api('DELETE', `/jobs/${created.body.id}`)).status).toBe(204);
   });
 
   it('creates a job with its own policies and gives them to its schedule', async () => {
