@@ -104,13 +104,6 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
             if (!(error instanceof ScheduleNotFoundError)) throw error;
           });
       }
-      // Nor may runs its schedules started that no worker took: the next file's worker would record them in its own database.
-      for await (const workflow of temporal.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
-        await temporal.client.workflow
-          .getHandle(workflow.workflowId, workflow.runId)
-          .terminate('test file over')
-          .catch(() => undefined);
-      }
       await api.close();
       for (const worker of workers) worker.shutdown();
       await Promise.all(workerRuns);
