@@ -9,6 +9,8 @@ export interface JobRunDeps {
   orm: Orm;
   /** Names the worker process in every run it records. */
   workerId: string;
+  /** Called after a run is recorded FAILED or TIMED_OUT: pause_on_failure counts the streak (lib/failureStreak.ts). */
+  afterRunFailed?: (jobId: number) => Promise<unknown>;
 }
 
 export interface RunStartedInput {
@@ -32,7 +34,7 @@ export interface RunFinishedInput {
 }
 
 /** The JobRun recorder's side effects, keyed by workflow ID so a retried call changes nothing. */
-export function createJobRunActivities({ orm, workerId }: JobRunDeps) {
+export function createJobRunActivities({ orm, workerId, afterRunFailed }: JobRunDeps) {
   return {
     async recordRunStarted(input: RunStartedInput): Promise<number> {
       const run = await inTransaction(orm, (em) =>
@@ -50,7 +52,7 @@ export function createJobRunActivities({ orm, workerId }: JobRunDeps) {
     },
 
     async recordRunFinished(input: RunFinishedInput): Promise<void> {
-      await inTransaction(orm, (em) =>
+      const run = await inTransaction(orm, (em) =>
         markRunFinished(em, {
           workflow_id: input.workflow_id,
           status: input.status,
@@ -60,6 +62,12 @@ export function createJobRunActivities({ orm, workerId }: JobRunDeps) {
         }),
       );
       log.info('run finished', { status: input.status, error_type: input.error?.type });
+      if (run && afterRunFailed && (input.status === 'FAILED' || input.status === 'TIMED_OUT')) {
+        // The run is recorded either way; a pause that fails now is tried again at the job's next failure.
+        await afterRunFailed(run.job_id).catch((error: unknown) => {
+          log.warn('could not check the failure streak', { job_id: run.job_id, error: String(error) });
+        });
+      }
     },
   };
 }

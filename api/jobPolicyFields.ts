@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OVERLAP_POLICIES } from '../db/entities/JobSchedule.ts';
 import { ValidationError } from '../lib/errors.ts';
-import { MAX_CATCHUP_WINDOW_S, MAX_INSTANCES, MAX_JITTER_S, MIN_CATCHUP_WINDOW_S } from '../lib/jobPolicies.ts';
+import { MAX_CATCHUP_WINDOW_S, MAX_INSTANCES, MAX_JITTER_S, MAX_PAUSE_AFTER_FAILURES, MIN_CATCHUP_WINDOW_S } from '../lib/jobPolicies.ts';
 import { INT32_MAX } from './validation.ts';
 
 /** An RFC 3339 time with its offset (`2026-12-01T09:00:00Z`), read as a Date: a bare local time would mean a different instant per server. */
@@ -15,6 +15,7 @@ export const jobPolicyFields = {
   catchup_window: z.number().int().min(MIN_CATCHUP_WINDOW_S).max(MAX_CATCHUP_WINDOW_S),
   jitter: z.number().int().min(0).max(MAX_JITTER_S),
   pause_on_failure: z.boolean(),
+  pause_after_failures: z.number().int().min(1).max(MAX_PAUSE_AFTER_FAILURES),
   start_at: instant.nullable(),
   end_at: instant.nullable(),
   remaining_actions: z.number().int().min(1).max(INT32_MAX).nullable(),

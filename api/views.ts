@@ -19,6 +19,7 @@ export function jobView(job: JobSchedule) {
     catchup_window: job.catchup_window,
     jitter: job.jitter,
     pause_on_failure: job.pause_on_failure,
+    pause_after_failures: job.pause_after_failures,
     start_at: iso(job.start_at),
     end_at: iso(job.end_at),
     remaining_actions: job.remaining_actions ?? null,

@@ -47,6 +47,7 @@ const configSchema = z
         catchup_window: wholeNumber(10, 365 * 86_400).optional(),
         jitter: wholeNumber(0, 86_400),
         pause_on_failure: z.union([z.boolean(), z.stringbool()]),
+        pause_after_failures: wholeNumber(1, 1_000),
         max_instances: wholeNumber(1, 1_000).optional(),
       }),
     }),

@@ -9,6 +9,8 @@ export interface JobPolicies {
   catchup_window: number;
   jitter: number;
   pause_on_failure: boolean;
+  /** With pause_on_failure, how many failed runs in a row pause the job (Keel counts; Temporal would pause on the first). */
+  pause_after_failures: number;
   start_at: Date | null;
   end_at: Date | null;
   remaining_actions: number | null;
@@ -21,6 +23,7 @@ export const MAX_CATCHUP_WINDOW_S = 365 * 86_400;
 /** Jitter beyond a day would move a fire past the next one of most crons. */
 export const MAX_JITTER_S = 86_400;
 export const MAX_INSTANCES = 1_000;
+export const MAX_PAUSE_AFTER_FAILURES = 1_000;
 
 const TEMPORAL_OVERLAP: Record<OverlapPolicy, ScheduleOverlapPolicy> = {
   skip: ScheduleOverlapPolicy.SKIP,
@@ -54,6 +57,7 @@ export function defaultPoliciesFor(config: Config, definition: JobTypeDefinition
     catchup_window: defaults.catchup_window ?? seed?.misfire_grace_time ?? Math.round(definition.run.catchupWindowMs / 1000),
     jitter: defaults.jitter,
     pause_on_failure: defaults.pause_on_failure,
+    pause_after_failures: defaults.pause_after_failures,
     start_at: null,
     end_at: null,
     remaining_actions: null,

@@ -143,6 +143,7 @@ export class JobScheduler {
     const current = await this.find(id);
     const changes: Partial<JobSchedule> = { ...patch };
     if (patch.enabled !== undefined) changes.pause_note = patch.enabled ? null : DISABLED_NOTE;
+    if (patch.enabled && !current.enabled) changes.failures_reset_at = new Date();
     const desired: ScheduledJob = { ...current, ...changes, id };
     const options = scheduleOptionsOf(desired, requireDefinition(current.job_type));
     const handle = this.#temporal.client.schedule.getHandle(scheduleIdFor(id));
@@ -243,7 +244,8 @@ export class JobScheduler {
       return await inTransaction(this.#orm, async (em) => {
         const job = await findJobSchedule(em, id);
         if (!job) throw new NotFoundError(`job ${id} does not exist`);
-        Object.assign(job, { enabled: !paused, pause_note: paused ? note : null, updated_at: new Date() });
+        // A resume starts the failure count afresh, so pause_on_failure does not pause it again at the next failure.
+        Object.assign(job, { enabled: !paused, pause_note: paused ? note : null, updated_at: new Date(), ...(paused ? {} : { failures_reset_at: new Date() }) });
         return job;
       });
     } catch (error) {

@@ -9,6 +9,7 @@ import { JOB_ID_KEY, JOB_TYPE_KEY, JOB_USER_ID_KEY, SCHEDULED_START_TIME_KEY } f
 import type { JobMemo } from '../workflows/types.ts';
 import type { Logger } from './logger.ts';
 import type { RunError } from '../db/entities/index.ts';
+import { pauseOnFailureStreak } from './failureStreak.ts';
 import { isClosedStatus, runOutcomeOf, type ClosedStatus, type RunOutcome } from './runOutcome.ts';
 import type { TemporalClient } from './temporal.ts';
 
@@ -90,6 +91,7 @@ function unknownWorkflowError(run: JobRun): RunError {
 
 async function closeRun(deps: RunReconcilerDeps, run: JobRun, outcome: RunOutcome, at: { finished_at: Date; temporal_run_id: string | null }): Promise<boolean> {
   const changed = await inTransaction(deps.orm, (em) => closeOpenRun(em, run.run_id, { ...outcome, ...at }));
+  if (changed) await countFailure(deps, run.job_id, outcome);
   if (changed) {
     deps.logger.info(
       { workflow_id: run.workflow_id, run_id: run.run_id, temporal_run_id: at.temporal_run_id, from: run.status, status: outcome.status, error_type: outcome.error?.type },
@@ -160,7 +162,14 @@ async function addRunFromTemporal(deps: RunReconcilerDeps, execution: WorkflowEx
     { workflow_id: workflowId, run_id: run.run_id, temporal_run_id: runId, job_id: jobId, status: outcome.status, error_type: outcome.error?.type },
     'run added from Temporal',
   );
+  await countFailure(deps, jobId, outcome);
   return true;
+}
+
+/** A run closed here (a timeout, a run no recorder saw) counts toward pause_on_failure like one the worker recorded. */
+async function countFailure(deps: RunReconcilerDeps, jobId: number, outcome: RunOutcome): Promise<void> {
+  if (outcome.status !== 'FAILED' && outcome.status !== 'TIMED_OUT') return;
+  await pauseOnFailureStreak(deps, jobId).catch((error: unknown) => deps.logger.warn({ err: error, job_id: jobId }, 'could not check the failure streak'));
 }
 
 /** How a closed workflow run ended: its result when it completed, else the failure it closed with. */

@@ -80,7 +80,12 @@ export function driftedParts(live: ComparableSchedule, desired: ComparableSchedu
 }
 
 /** The pause state a row should adopt from its schedule, or undefined when they agree (the row's expected note counts). */
-export function adoptedPauseOf(live: { paused: boolean; note?: string }, row: { enabled: boolean }, expectedNote: string | undefined): { enabled: boolean; pause_note: string | null } | undefined {
+export function adoptedPauseOf(
+  live: { paused: boolean; note?: string },
+  row: { enabled: boolean },
+  expectedNote: string | undefined,
+): { enabled: boolean; pause_note: string | null; failures_reset_at?: Date } | undefined {
   if (live.paused === !row.enabled && (!live.paused || (live.note ?? undefined) === expectedNote)) return undefined;
-  return { enabled: !live.paused, pause_note: live.paused ? (live.note ?? null) : null };
+  // An unpause made outside Keel is a resume too: pause_on_failure counts afresh from it.
+  return live.paused ? { enabled: false, pause_note: live.note ?? null } : { enabled: true, pause_note: null, ...(row.enabled ? {} : { failures_reset_at: new Date() }) };
 }

@@ -59,7 +59,8 @@ export function scheduleOptionsOf(job: ScheduledJob, definition: JobTypeDefiniti
     policies: {
       overlap: job.overlap ? temporalOverlapOf(job.overlap) : definition.run.overlap,
       catchupWindow: job.catchup_window !== undefined ? job.catchup_window * 1000 : definition.run.catchupWindowMs,
-      pauseOnFailure: job.pause_on_failure ?? false,
+      // Keel pauses after pause_after_failures failures in a row itself (lib/failureStreak.ts); Temporal's pauses on the first.
+      pauseOnFailure: false,
     },
     state: {
       paused: !job.enabled,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createJobRunActivities } from '../activities/jobRuns.ts';
+import { pauseOnFailureStreak } from '../lib/failureStreak.ts';
 import type { Config } from '../lib/config.ts';
 import { jobTypesOn, type ActivityFunctions, type TaskQueue } from '../lib/jobTypes.ts';
 import { activityFailureInterceptor } from './activityFailureInterceptor.ts';
@@ -31,7 +32,7 @@ export interface KeelWorkerOptions {
 /** One worker for one task queue: the workflows and activities of that queue's job types, run recording and error mapping. */
 export async function createKeelWorker(options: KeelWorkerOptions): Promise<Worker> {
   const factories = new Set(jobTypesOn(options.queue).flatMap((definition) => definition.activities));
-  const activities: ActivityFunctions = { ...createJobRunActivities(options.services) };
+  const activities: ActivityFunctions = { ...createJobRunActivities({ ...options.services, afterRunFailed: (jobId) => pauseOnFailureStreak(options.services, jobId) }) };
   for (const factory of factories) Object.assign(activities, factory(options.services));
   return Worker.create({
     connection: options.connection,

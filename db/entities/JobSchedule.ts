@@ -31,6 +31,9 @@ export const JobScheduleSchema = defineEntity({
     catchup_window: p.integer().default(60),
     jitter: p.integer().default(0),
     pause_on_failure: p.boolean().default(false),
+    // With pause_on_failure: this many failed runs in a row pause the job; the count restarts at failures_reset_at (the last resume).
+    pause_after_failures: p.integer().default(1),
+    failures_reset_at: p.datetime().nullable(),
     start_at: p.datetime().nullable(),
     end_at: p.datetime().nullable(),
     remaining_actions: p.integer().nullable(),

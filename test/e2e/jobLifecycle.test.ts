@@ -55,17 +55,17 @@ describe.each(DATABASE_KINDS)('job lifecycle through the API on %s', (db) => {
       user_id: 456789,
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ overlap: 'buffer_one', catchup_window: 60, jitter: 0, pause_on_failure: false, start_at: null, end_at: null, remaining_actions: null, max_instances: null, pause_note: null });
+    expect(created.body).toMatchObject({ overlap: 'buffer_one', catchup_window: 60, jitter: 0, pause_on_failure: false, pause_after_failures: 3, start_at: null, end_at: null, remaining_actions: null, max_instances: null, pause_note: null });
     expect(Date.parse(created.body.next_run_at) % 300_000).toBe(0);
     // It fires every 5 minutes for real: gone before it can start a run that another file's worker would pick up.
     expect((await platform.api('DELETE', `/jobs/${created.body.id}`)).status).toBe(204);
   });
 
   it('creates a job with its own policies and gives them to its schedule', async () => {
-    const job = await createJob({ overlap: 'skip', catchup_window: 30, pause_on_failure: true, start_at: '2030-01-01T00:00:00Z', remaining_actions: 3, max_instances: 2 });
-    expect(job).toMatchObject({ overlap: 'skip', catchup_window: 30, pause_on_failure: true, start_at: '2030-01-01T00:00:00.000Z', remaining_actions: 3, max_instances: 2 });
+    const job = await createJob({ overlap: 'skip', catchup_window: 30, pause_on_failure: true, pause_after_failures: 2, start_at: '2030-01-01T00:00:00Z', remaining_actions: 3, max_instances: 2 });
+    expect(job).toMatchObject({ overlap: 'skip', catchup_window: 30, pause_on_failure: true, pause_after_failures: 2, start_at: '2030-01-01T00:00:00.000Z', remaining_actions: 3, max_instances: 2 });
     const schedule = await scheduleSnapshot(platform, job.id);
-    expect(schedule.policies).toEqual({ overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 30_000, pauseOnFailure: true });
+    expect(schedule.policies).toEqual({ overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 30_000, pauseOnFailure: false });
     expect(schedule.state.remainingActions).toBe(3);
     expect(schedule.spec.startAt).toEqual(new Date('2030-01-01T00:00:00Z'));
   });
@@ -113,7 +113,7 @@ describe.each(DATABASE_KINDS)('job lifecycle through the API on %s', (db) => {
     const after = await scheduleSnapshot(platform, job.id);
     expect(after.createdAt).toEqual(before.createdAt);
     expect(after.spec).toMatchObject({ timezone: 'Europe/London', startAt: new Date('2030-01-01T00:00:00Z'), endAt: new Date('2031-01-01T00:00:00Z'), jitter: 5_000 });
-    expect(after.policies).toEqual({ overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: 120_000, pauseOnFailure: true });
+    expect(after.policies).toEqual({ overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: 120_000, pauseOnFailure: false });
     expect(after.state.remainingActions).toBe(10);
     expect(after.action).toMatchObject({ args: [{ name: 'BTC under 40k', task_params: { condition: 'below', value: 40_000, timeframe: '1m' } }], memo: { name: 'BTC under 40k' } });
 

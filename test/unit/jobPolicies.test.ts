@@ -20,6 +20,7 @@ describe('default policies of a new job', () => {
       catchup_window: 60,
       jitter: 0,
       pause_on_failure: false,
+      pause_after_failures: 3,
       start_at: null,
       end_at: null,
       remaining_actions: null,
@@ -36,9 +37,9 @@ describe('default policies of a new job', () => {
   it('let schedule.defaults win over the seed aliases', () => {
     const config = withConfig({
       scheduler: { coalesce: false, max_instances: 3, misfire_grace_time: 30 },
-      schedule: { ...base.schedule, defaults: { overlap: 'skip', catchup_window: 300, jitter: 5, pause_on_failure: true, max_instances: 1 } },
+      schedule: { ...base.schedule, defaults: { overlap: 'skip', catchup_window: 300, jitter: 5, pause_on_failure: true, pause_after_failures: 2, max_instances: 1 } },
     });
-    expect(defaultPoliciesFor(config, JOB_TYPES.price_alert)).toMatchObject({ overlap: 'skip', catchup_window: 300, jitter: 5, pause_on_failure: true, max_instances: 1 });
+    expect(defaultPoliciesFor(config, JOB_TYPES.price_alert)).toMatchObject({ overlap: 'skip', catchup_window: 300, jitter: 5, pause_on_failure: true, pause_after_failures: 2, max_instances: 1 });
   });
 
   it("accept the seed's scheduler section in YAML, and refuse a negative misfire_grace_time naming the key", () => {

@@ -75,7 +75,7 @@ describe('schedule drift', () => {
 describe('adoptedPauseOf', () => {
   it('adopts a pause or unpause made outside Keel, with its note', () => {
     expect(adoptedPauseOf({ paused: true, note: 'maintenance' }, { enabled: true }, undefined)).toEqual({ enabled: false, pause_note: 'maintenance' });
-    expect(adoptedPauseOf({ paused: false, note: 'back' }, { enabled: false }, 'maintenance')).toEqual({ enabled: true, pause_note: null });
+    expect(adoptedPauseOf({ paused: false, note: 'back' }, { enabled: false }, 'maintenance')).toEqual({ enabled: true, pause_note: null, failures_reset_at: expect.any(Date) });
     expect(adoptedPauseOf({ paused: true, note: 'longer maintenance' }, { enabled: false }, 'maintenance')).toEqual({ enabled: false, pause_note: 'longer maintenance' });
   });
 
