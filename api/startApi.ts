@@ -6,6 +6,7 @@ import { startJobReconciler } from '../lib/jobReconciler.ts';
 import { JobScheduler } from '../lib/jobScheduler.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createApiMetrics } from '../lib/metrics.ts';
+import { createOwnerAlerts } from '../lib/ownerAlerts.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
 import { createApp } from './app.ts';
 
@@ -26,7 +27,10 @@ export interface ApiRuntime {
 export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
   const metrics = createApiMetrics(runtime.orm);
   // Runs at start-up, every reconcile.schedules_interval_ms, and for POST /jobs/reconcile.
-  const reconciler = startJobReconciler({ ...runtime, changes: metrics.scheduleReconcileChanges }, runtime.config.reconcile.schedules_interval_ms);
+  const reconciler = startJobReconciler(
+    { ...runtime, changes: metrics.scheduleReconcileChanges, livenessGraceMs: runtime.config.schedule.liveness_grace_ms, alertOwner: createOwnerAlerts(runtime.config, runtime.logger) },
+    runtime.config.reconcile.schedules_interval_ms,
+  );
   const app = createApp({
     ...runtime,
     scheduler: new JobScheduler(runtime),

@@ -41,6 +41,8 @@ const configSchema = z
       min_interval_ms: z.coerce.number().int().min(0).max(86_400_000),
       // A backfill covering more fire times than this is refused: one request must not start thousands of runs.
       max_backfill_fires: z.coerce.number().int().min(1).max(100_000),
+      // Liveness: a running schedule this far past its next fire time has stalled; the reconciler alerts and recreates it.
+      liveness_grace_ms: z.coerce.number().int().min(1_000).max(86_400_000),
       // A new job's policies when its POST leaves them out; unset ones come from the seed's `scheduler`, then the job type.
       defaults: z.object({
         overlap: overlapPolicy.optional(),
@@ -107,6 +109,7 @@ export const ENV_KEYS: Record<string, string> = {
   SCHEDULE_MIN_INTERVAL_MS: 'schedule.min_interval_ms',
   WORKER_HEALTH_PORT: 'worker.health_port',
   SCHEDULE_MAX_BACKFILL_FIRES: 'schedule.max_backfill_fires',
+  SCHEDULE_LIVENESS_GRACE_MS: 'schedule.liveness_grace_ms',
   LOG_LEVEL: 'log.level',
   MARKET_DATA_PROVIDER: 'market_data.provider',
   MARKET_DATA_BASE_URL: 'market_data.base_url',

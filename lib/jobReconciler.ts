@@ -1,10 +1,9 @@
-import type { Counter } from 'prom-client';
 import { JobSchedule } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { findUnsettledJobSchedules } from '../db/repositories/jobSchedules.ts';
 import { scheduleIdFor } from '../workflows/names.ts';
 import type { Logger } from './logger.ts';
-import { ScheduleReconciler, type ScheduleReconciliation } from './scheduleReconciler.ts';
+import { ScheduleReconciler, type ScheduleReconcilerDeps, type ScheduleReconciliation } from './scheduleReconciler.ts';
 import { deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
 /** A create or delete in progress takes seconds (Temporal calls have a deadline); older pending/deleting rows were left by a crash or an outage. */
@@ -46,9 +45,7 @@ export interface JobReconciliation {
   stop(): Promise<void>;
 }
 
-export interface JobReconciliationDeps extends JobReconcilerDeps {
-  changes?: Counter<'change'>;
-}
+export type JobReconciliationDeps = JobReconcilerDeps & Omit<ScheduleReconcilerDeps, keyof JobReconcilerDeps>;
 
 /**
  * Job-level reconciliation, one pass at a time: jobs left half-way are settled, then Temporal's schedules are made to

@@ -9,6 +9,8 @@ import { updatedScheduleOf } from './jobScheduler.ts';
 import { jobTypeDefinition } from './jobTypes.ts';
 import type { Logger } from './logger.ts';
 import { adoptedPauseOf, canonicalJson, comparableOfDescription, comparableOfOptions, driftedParts } from './scheduleDrift.ts';
+import type { OwnerAlert } from './ownerAlerts.ts';
+import { overdueFireOf } from './scheduleLiveness.ts';
 import { scheduleOptionsOf } from './scheduleOptions.ts';
 import { API_TEMPORAL_DEADLINE_MS, deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
@@ -18,16 +20,26 @@ export interface ScheduleReconciliation {
   updated: number[];
   deleted: string[];
   adopted_pause: number[];
+  /** Schedules that had stopped firing (next fire time long past): alerted, and created again. */
+  repaired_stalled: number[];
 }
 
-export type ScheduleChange = 'recreated' | 'updated' | 'deleted' | 'adopted_pause';
+export type ScheduleChange = 'recreated' | 'updated' | 'deleted' | 'adopted_pause' | 'repaired_stalled';
 
 export interface ScheduleReconcilerDeps {
   orm: Orm;
   temporal: TemporalClient;
   logger: Logger;
   changes?: Counter<'change'>;
+  /** How far past its next fire time a running schedule may be before it counts as stalled (liveness check). */
+  livenessGraceMs?: number;
+  /** Tells a job's owner that its schedule had stopped firing; failures are logged, never fatal. */
+  alertOwner?: OwnerAlert;
+  now?: () => Date;
 }
+
+/** Without configuration, a schedule 2 minutes behind its fire time is stalled. */
+const DEFAULT_LIVENESS_GRACE_MS = 120_000;
 
 /** Only Keel's own schedules are judged: `job-<digits>`; cron probes and anything else are left alone. */
 const JOB_SCHEDULE_ID = /^job-(\d+)$/;
@@ -54,7 +66,7 @@ export class ScheduleReconciler {
 
   async reconcile(): Promise<ScheduleReconciliation> {
     const { orm, logger } = this.#deps;
-    const result: ScheduleReconciliation = { recreated: [], updated: [], deleted: [], adopted_pause: [] };
+    const result: ScheduleReconciliation = { recreated: [], updated: [], deleted: [], adopted_pause: [], repaired_stalled: [] };
     // Listed before the rows are read: a schedule listed here had its (pending) row written before it was created.
     const listed = await this.#listJobScheduleIds();
     const rows = await inTransaction(orm, (em) => findActiveJobSchedules(em));
@@ -98,6 +110,17 @@ export class ScheduleReconciler {
       this.#record(result, 'recreated', row.id, { ...context, cron: row.cron }, 'recreated a missing job schedule from its row');
       return;
     }
+    const overdue = overdueFireOf(
+      { paused: live.state.paused, nextActionTimes: live.info.nextActionTimes },
+      this.#deps.now?.() ?? new Date(),
+      this.#deps.livenessGraceMs ?? DEFAULT_LIVENESS_GRACE_MS,
+      row.jitter * 1000,
+    );
+    // A row the CLI unpaused but Keel still has disabled is adopted first (below), and judged at the next pass.
+    if (overdue && row.enabled) {
+      await this.#repairStalled(row, options, live, overdue, result);
+      return;
+    }
     const adopted = adoptedPauseOf(live.state, row, options.state?.note);
     if (adopted) {
       const written = await inTransaction(this.#deps.orm, (em) => em.nativeUpdate(JobSchedule, { id: row.id, state: 'active' }, { ...adopted, updated_at: new Date() }));
@@ -109,6 +132,27 @@ export class ScheduleReconciler {
     // Spec, action and policies go back to the row's; pause state and remaining actions stay as Temporal has them.
     await this.#withDeadline(() => handle.update((prev) => updatedScheduleOf(prev, options, {})));
     this.#record(result, 'updated', row.id, { ...context, drifted }, 'put a drifted job schedule back to its row');
+  }
+
+  /**
+   * Temporal has had schedules silently stop firing: the owner is told, and the schedule is created again from its row
+   * (keeping the fires it has left), which restarts its scheduler. The error log and the metric say it happened.
+   */
+  async #repairStalled(row: JobSchedule, options: ScheduleOptions, live: ScheduleDescription, overdue: Date, result: ScheduleReconciliation): Promise<void> {
+    const { temporal, logger } = this.#deps;
+    const context = { job_id: row.id, schedule_id: options.scheduleId, overdue_fire: overdue.toISOString() };
+    logger.error(context, 'job schedule stopped firing: its next fire time is long past');
+    const alert = {
+      key: `stalled/${options.scheduleId}/${overdue.toISOString()}`,
+      title: `Schedule stalled: ${row.name}`,
+      text: `The schedule of job ${row.id} (${row.name}) had not fired since ${overdue.toISOString()}; Keel has recreated it.`,
+      data: { overdue_fire: overdue.toISOString() },
+    };
+    await this.#deps.alertOwner?.(row, alert).catch((error: unknown) => logger.warn({ err: error, ...context }, 'could not alert the owner of a stalled schedule'));
+    const remainingActions = live.state.remainingActions;
+    await this.#withDeadline(() => deleteScheduleIfExists(temporal, options.scheduleId));
+    await this.#withDeadline(() => temporal.client.schedule.create({ ...options, state: { ...options.state, ...(remainingActions !== undefined ? { remainingActions } : {}) } }));
+    this.#record(result, 'repaired_stalled', row.id, context, 'recreated a stalled job schedule');
   }
 
   /** How Temporal describes a spec: a paused probe schedule is created with it, described and deleted. */

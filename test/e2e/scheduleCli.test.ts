@@ -59,7 +59,7 @@ describe.each(DATABASE_KINDS)('the temporal CLI against job schedules on %s', (d
   it('changes nothing when schedules match their rows', async () => {
     await createJob({ overlap: 'skip', jitter: 5, end_at: '2040-01-01T00:00:00Z', timezone: 'Europe/London' });
     await createJob({ enabled: false });
-    expect(await reconcile()).toEqual({ recreated: [], updated: [], deleted: [], adopted_pause: [] });
+    expect(await reconcile()).toEqual({ recreated: [], updated: [], deleted: [], adopted_pause: [], repaired_stalled: [] });
   });
 
   it('adopts a pause and an unpause made with the CLI: enabled and the note follow', async () => {
