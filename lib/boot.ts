@@ -1,5 +1,6 @@
 import { initORM, isMigrated, migrate, type Orm } from '../db/orm.ts';
 import type { Config } from './config.ts';
+import { applyJobTypeConfig } from './jobTypes.ts';
 import type { Logger } from './logger.ts';
 import { connectTemporal, ensureSearchAttributes, type TemporalClient } from './temporal.ts';
 
@@ -21,6 +22,7 @@ export class NotMigratedError extends Error {
 
 /** The one boot path of every entry point: open the database, migrate or check it, connect Temporal, register search attributes. */
 export async function bootPlatform(config: Config, logger: Logger, options: BootOptions): Promise<Platform> {
+  applyJobTypeConfig(config.job_types);
   const orm = await initORM(config.db, logger);
   let temporal: TemporalClient | undefined;
   try {

@@ -63,6 +63,8 @@ const configSchema = z
       .optional(),
     // Each worker process's own /health/live and /health/ready; port 0 asks the OS for a free one (logged at start).
     worker: z.object({ health_host: z.string().min(1), health_port: z.coerce.number().int().min(0).max(65_535) }),
+    // Per job type: how long one run may take, retries included, before it ends TIMED_OUT; unset, the job type's own.
+    job_types: z.record(z.string(), z.object({ execution_timeout_ms: z.coerce.number().int().min(1_000).max(30 * 86_400_000).optional() }).strict()).default({}),
     market_data: z.object({
       provider: z.enum(['simulated', 'binance']),
       base_url: httpUrl,

@@ -8,6 +8,7 @@ import type { JobInput } from '../workflows/types.ts';
 import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
 import type { WorkerServices } from '../workers/services.ts';
+import type { Config } from './config.ts';
 
 // The single source of truth for a job type: adding one means a workflow file, an activities file and an entry here.
 
@@ -86,6 +87,18 @@ export const JOB_TYPE_NAMES = Object.keys(JOB_TYPES) as JobType[];
 
 export function jobTypeDefinition(jobType: string): JobTypeDefinition | undefined {
   return Object.hasOwn(JOB_TYPES, jobType) ? JOB_TYPES[jobType as JobType] : undefined;
+}
+
+/**
+ * Applies the config's per-type overrides of run options (`job_types.<type>.execution_timeout_ms`); every process
+ * calls it at boot (lib/boot.ts), so schedules, triggers and the reconciler all see the same timeout.
+ */
+export function applyJobTypeConfig(overrides: Config['job_types']): void {
+  for (const [jobType, override] of Object.entries(overrides)) {
+    const definition = jobTypeDefinition(jobType);
+    if (!definition) throw new Error(`job_types.${jobType}: no such job type (one of ${JOB_TYPE_NAMES.join(', ')})`);
+    if (override.execution_timeout_ms !== undefined) definition.run = { ...definition.run, executionTimeoutMs: override.execution_timeout_ms };
+  }
 }
 
 /** The job types whose workflows run on a queue. */
