@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { msNumberToTs, tsToDate } from '@temporalio/common/lib/time.js';
 import { ValidationError } from './errors.ts';
 import { asScheduleValidationError } from './jobScheduler.ts';
 import type { Logger } from './logger.ts';
+import { newProbeScheduleId } from './probeSchedules.ts';
 import { withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
 /** How far ahead a cron is read: past a leap day's eight-year gap (2096 → 2104), so "29 February" still fires. */
 const HORIZON_MS = 9 * 366 * 86_400_000;
-/** Probe schedules are paused and never run anything; the prefix keeps them apart from `job-<id>`. */
-const PROBE_PREFIX = 'cron-probe-';
 
 export interface CronSpec {
   cron: string;
@@ -41,7 +39,7 @@ export function shortestGapMs(times: Date[]): number | undefined {
 }
 
 async function matchingTimes(temporal: TemporalClient, spec: CronSpec, logger: Logger): Promise<Date[]> {
-  const scheduleId = `${PROBE_PREFIX}${randomUUID()}`;
+  const scheduleId = newProbeScheduleId('cron');
   try {
     await withTemporalDeadline(temporal, () =>
       temporal.client.schedule.create({

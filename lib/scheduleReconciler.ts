@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import type { Counter } from 'prom-client';
 import { JobSchedule } from '../db/entities/index.ts';
@@ -10,6 +9,7 @@ import { jobTypeDefinition } from './jobTypes.ts';
 import type { Logger } from './logger.ts';
 import { adoptedPauseOf, canonicalJson, comparableOfDescription, comparableOfOptions, driftedParts } from './scheduleDrift.ts';
 import type { OwnerAlert } from './ownerAlerts.ts';
+import { isStaleProbe, newProbeScheduleId } from './probeSchedules.ts';
 import { overdueFireOf } from './scheduleLiveness.ts';
 import { scheduleOptionsOf } from './scheduleOptions.ts';
 import { API_TEMPORAL_DEADLINE_MS, deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
@@ -43,8 +43,6 @@ const DEFAULT_LIVENESS_GRACE_MS = 120_000;
 
 /** Only Keel's own schedules are judged: `job-<digits>`; cron probes and anything else are left alone. */
 const JOB_SCHEDULE_ID = /^job-(\d+)$/;
-/** Probes share the cron check's prefix, so whoever cleans those up cleans these too. */
-const SPEC_PROBE_PREFIX = 'cron-probe-spec-';
 /** Enough for every distinct cron a platform has; the oldest goes first. */
 const MAX_CACHED_SPECS = 1_000;
 /** Listing pages through every schedule of the namespace: more time than one call, still bounded. */
@@ -68,7 +66,7 @@ export class ScheduleReconciler {
     const { orm, logger } = this.#deps;
     const result: ScheduleReconciliation = { recreated: [], updated: [], deleted: [], adopted_pause: [], repaired_stalled: [] };
     // Listed before the rows are read: a schedule listed here had its (pending) row written before it was created.
-    const listed = await this.#listJobScheduleIds();
+    const { jobs: listed, staleProbes } = await this.#listSchedules();
     const rows = await inTransaction(orm, (em) => findActiveJobSchedules(em));
     for (const row of rows) {
       try {
@@ -89,7 +87,17 @@ export class ScheduleReconciler {
         if (!(error instanceof ScheduleNotFoundError)) logger.warn({ err: error, schedule_id: scheduleId }, 'could not delete an orphaned job schedule; will try again');
       }
     }
+    await this.#deleteStaleProbes(staleProbes);
     return result;
+  }
+
+  /** Probe schedules whose delete failed (Temporal went away mid-check) are paused and harmless, but would pile up. */
+  async #deleteStaleProbes(scheduleIds: string[]): Promise<void> {
+    for (const scheduleId of scheduleIds) {
+      await this.#withDeadline(() => deleteScheduleIfExists(this.#deps.temporal, scheduleId))
+        .then(() => this.#deps.logger.info({ schedule_id: scheduleId }, 'deleted a probe schedule left behind'))
+        .catch((error: unknown) => this.#deps.logger.warn({ err: error, schedule_id: scheduleId }, 'could not delete a probe schedule left behind; will try again'));
+    }
   }
 
   async #reconcileJob(row: JobSchedule, result: ScheduleReconciliation): Promise<void> {
@@ -161,7 +169,7 @@ export class ScheduleReconciler {
     const cached = this.#describedSpecs.get(key);
     if (cached) return cached;
     const { temporal, logger } = this.#deps;
-    const scheduleId = `${SPEC_PROBE_PREFIX}${randomUUID()}`;
+    const scheduleId = newProbeScheduleId('spec');
     await this.#withDeadline(() =>
       temporal.client.schedule.create({
         scheduleId,
@@ -180,13 +188,18 @@ export class ScheduleReconciler {
     }
   }
 
-  async #listJobScheduleIds(): Promise<string[]> {
-    const ids: string[] = [];
+  /** The namespace's `job-<id>` schedules, and the probe schedules left behind. */
+  async #listSchedules(): Promise<{ jobs: string[]; staleProbes: string[] }> {
+    const jobs: string[] = [];
+    const staleProbes: string[] = [];
     // The whole list under one deadline, as every other call: a pass must not hold up shutdown while Temporal is down.
     await this.#withDeadline(async () => {
-      for await (const schedule of this.#deps.temporal.client.schedule.list()) if (JOB_SCHEDULE_ID.test(schedule.scheduleId)) ids.push(schedule.scheduleId);
+      for await (const { scheduleId } of this.#deps.temporal.client.schedule.list()) {
+        if (JOB_SCHEDULE_ID.test(scheduleId)) jobs.push(scheduleId);
+        else if (isStaleProbe(scheduleId)) staleProbes.push(scheduleId);
+      }
     }, LIST_DEADLINE_MS);
-    return ids;
+    return { jobs, staleProbes };
   }
 
   #record<K extends ScheduleChange>(result: ScheduleReconciliation, change: K, id: ScheduleReconciliation[K][number], context: Record<string, unknown>, message: string): void {

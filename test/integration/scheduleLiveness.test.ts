@@ -2,9 +2,10 @@ import { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSchedule } from '../../db/entities/index.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { newProbeScheduleId, STALE_PROBE_MS } from '../../lib/probeSchedules.ts';
 import { ScheduleReconciler } from '../../lib/scheduleReconciler.ts';
 import { priceAlertJob } from '../helpers/jobs.ts';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
 // A schedule whose scheduler stopped keeps a next fire time in the past. Temporal cannot be made to stall on purpose, so
 // the reconciler is shown a clock an hour past the next fire: to it, a healthy schedule looks exactly like a stalled one.
@@ -55,5 +56,31 @@ describe('liveness check of job schedules', () => {
     // At the real time the recreated schedule is alive: nothing more happens.
     expect(await reconcilerAt(new Date()).reconcile()).toEqual({ recreated: [], updated: [], deleted: [], adopted_pause: [], repaired_stalled: [] });
     expect(alerts).toHaveLength(1);
+  });
+
+  it('deletes probe schedules a failed delete left behind, and leaves a fresh one alone', async () => {
+    const probe = (scheduleId: string) =>
+      platform.temporal.client.schedule.create({
+        scheduleId,
+        spec: { cronExpressions: ['0 0 1 1 *'] },
+        action: { type: 'startWorkflow', workflowType: 'cronProbe', taskQueue: 'cron-probe', args: [] },
+        state: { paused: true },
+      });
+    const stale = newProbeScheduleId('cron', Date.now() - STALE_PROBE_MS - 60_000);
+    const fresh = newProbeScheduleId('spec');
+    await probe(stale);
+    await probe(fresh);
+    // The list is eventually consistent: wait until it shows both before the pass reads it.
+    await eventually(async () => {
+      const ids: string[] = [];
+      for await (const schedule of platform.temporal.client.schedule.list()) ids.push(schedule.scheduleId);
+      return ids.includes(stale) && ids.includes(fresh) ? true : undefined;
+    });
+
+    await reconcilerAt(new Date()).reconcile();
+
+    const exists = (id: string) => platform.temporal.client.schedule.getHandle(id).describe().then(() => true, () => false);
+    expect(await exists(stale)).toBe(false);
+    expect(await exists(fresh)).toBe(true);
   });
 });
