@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { TASK_QUEUES } from './taskQueues.ts';
 
 export const APP_ENVS = ['development', 'test', 'staging', 'production'] as const;
 
@@ -62,7 +63,12 @@ const configSchema = z
       })
       .optional(),
     // Each worker process's own /health/live and /health/ready; port 0 asks the OS for a free one (logged at start).
-    worker: z.object({ health_host: z.string().min(1), health_port: z.coerce.number().int().min(0).max(65_535) }),
+    worker: z.object({
+      health_host: z.string().min(1),
+      health_port: z.coerce.number().int().min(0).max(65_535),
+      // A bulkhead per task queue: how much one worker process runs at once, so a slow queue cannot starve a host.
+      queues: z.partialRecord(z.enum(TASK_QUEUES), z.object({ max_concurrent_activities: z.coerce.number().int().min(1).max(10_000), max_concurrent_workflow_tasks: z.coerce.number().int().min(2).max(10_000) })),
+    }),
     // Per job type: how long one run may take, retries included, before it ends TIMED_OUT; unset, the job type's own.
     job_types: z.record(z.string(), z.object({ execution_timeout_ms: z.coerce.number().int().min(1_000).max(30 * 86_400_000).optional() }).strict()).default({}),
     market_data: z.object({

@@ -9,12 +9,11 @@ import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
 import type { WorkerServices } from '../workers/services.ts';
 import type { Config } from './config.ts';
+import { TASK_QUEUES, type TaskQueue } from './taskQueues.ts';
 
 // The single source of truth for a job type: adding one means a workflow file, an activities file and an entry here.
 
-/** Every task queue of the contract; one worker process serves one queue. */
-export const TASK_QUEUES = ['alerts', 'reports', 'maintenance', 'trading', 'notifications'] as const;
-export type TaskQueue = (typeof TASK_QUEUES)[number];
+export { TASK_QUEUES, type TaskQueue };
 
 /** The name of a workflow exported by workflows/index.ts: a typo fails `tsc`. */
 export type WorkflowName = keyof typeof workflows;

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createJobRunActivities } from '../activities/jobRuns.ts';
 import { pauseOnFailureStreak } from '../lib/failureStreak.ts';
 import type { Config } from '../lib/config.ts';
@@ -44,7 +44,14 @@ export async function createKeelWorker(options: KeelWorkerOptions): Promise<Work
     interceptors: { activity: [activityLogInterceptor, activityFailureInterceptor, heartbeatInterceptor] },
     // On SIGTERM in-flight activities get this long to finish; then they are cancelled and handed back to the server.
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE,
+    ...concurrencyOf(options.services.config, options.queue),
   });
+}
+
+/** The queue's bulkhead from config (`worker.queues.<queue>`); a queue left out keeps the SDK's defaults. */
+function concurrencyOf(config: Config, queue: TaskQueue): Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'> {
+  const limits = config.worker.queues[queue];
+  return limits ? { maxConcurrentActivityTaskExecutions: limits.max_concurrent_activities, maxConcurrentWorkflowTaskExecutions: limits.max_concurrent_workflow_tasks } : {};
 }
 
 /**
