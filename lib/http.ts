@@ -1,7 +1,7 @@
 import { ApiError, networkError } from './errors.ts';
 
 export interface HttpRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   headers?: Record<string, string>;
   json?: unknown;
   timeoutMs: number;
