@@ -90,8 +90,23 @@ const configSchema = z
       telegram_api_base_url: httpUrl,
       timeout_ms: z.coerce.number().int().min(100).max(120_000),
     }),
+    // Where trading orders go; bots with dry_run always use the paper exchange.
+    exchange: z.object({
+      provider: z.enum(['paper', 'binance']),
+      base_url: httpUrl,
+      api_key: z.string(),
+      api_secret: z.string(),
+      timeout_ms: z.coerce.number().int().min(100).max(120_000),
+      // Binance executes a signed request only this long after its timestamp: it also bounds how long an unanswered order stays undecided.
+      recv_window_ms: z.coerce.number().int().min(100).max(60_000),
+    }),
   })
   .superRefine((config, ctx) => {
+    if (config.exchange.provider === 'binance') {
+      for (const key of ['api_key', 'api_secret'] as const) {
+        if (!config.exchange[key]) ctx.addIssue({ code: 'custom', path: ['exchange', key], message: 'is required when exchange.provider is binance' });
+      }
+    }
     if (config.notify.channel === 'webhook' && !config.notify.webhook_url) {
       ctx.addIssue({ code: 'custom', path: ['notify', 'webhook_url'], message: 'is required when notify.channel is webhook' });
     }
@@ -125,10 +140,14 @@ export const ENV_KEYS: Record<string, string> = {
   NOTIFY_WEBHOOK_URL: 'notify.webhook_url',
   TELEGRAM_BOT_TOKEN: 'notify.telegram_bot_token',
   TELEGRAM_API_BASE_URL: 'notify.telegram_api_base_url',
+  EXCHANGE_PROVIDER: 'exchange.provider',
+  EXCHANGE_BASE_URL: 'exchange.base_url',
+  EXCHANGE_API_KEY: 'exchange.api_key',
+  EXCHANGE_API_SECRET: 'exchange.api_secret',
 };
 
 /** Config keys whose values never leave the process in clear text. */
-export const SECRET_KEYS = ['api.admin_key', 'notify.telegram_bot_token'] as const;
+export const SECRET_KEYS = ['api.admin_key', 'notify.telegram_bot_token', 'exchange.api_key', 'exchange.api_secret'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
