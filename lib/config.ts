@@ -75,6 +75,7 @@ const configSchema = z
       provider: z.enum(['simulated', 'binance']),
       base_url: httpUrl,
       timeout_ms: z.coerce.number().int().min(100).max(120_000),
+      weight_limit_per_minute: z.coerce.number().int().min(1).max(100_000),
     }),
     // Closing runs the recorder could not see, from Temporal's record.
     reconcile: z.object({

@@ -1,6 +1,7 @@
 import { ApiError, KeelError, businessError } from '../errors.ts';
 import { requestJson } from '../http.ts';
 import type { CircuitBreakers } from '../resilience.ts';
+import { BINANCE_WEIGHTS, type RequestWeightLimiter } from './requestWeights.ts';
 import type { CandleInterval } from '../jobParams/candleIntervals.ts';
 import type { Candle, MarketDataProvider, PriceQuote } from './provider.ts';
 
@@ -11,17 +12,35 @@ export interface BinanceOptions {
   baseUrl: string;
   timeoutMs: number;
   breakers: CircuitBreakers;
+  weights: RequestWeightLimiter;
 }
+
+/** Binance answers 429 when the weight limit is hit and 418 once it bans the IP for ignoring 429s. */
+const RATE_LIMITED = new Set([418, 429]);
+const DEFAULT_BACK_OFF_MS = 60_000;
 
 /** Prices and klines from a Binance-compatible REST API (`GET /api/v3/ticker/price`, `/api/v3/klines`), behind the `market_data` breaker. */
 export function createBinanceProvider(options: BinanceOptions): MarketDataProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
+
+  /** Spends the call's request weight first; a 429 or 418 holds every later call back. */
+  async function weighed<T>(weight: number, call: () => Promise<T>): Promise<T> {
+    const gate = options.weights.reserve(weight);
+    if (!gate.ok) throw new KeelError(`market data: request weight limit reached; next call in ${gate.retryAfterMs} ms`, { category: 'api', type: 'RateLimited', retryable: true });
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ApiError && RATE_LIMITED.has(error.status)) options.weights.backOff(DEFAULT_BACK_OFF_MS);
+      throw error;
+    }
+  }
+
   return {
     name: 'binance',
     async getPrice(symbol: string): Promise<PriceQuote> {
       const url = `${base}/api/v3/ticker/price?symbol=${encodeURIComponent(symbol)}`;
       try {
-        const { body } = await options.breakers.execute('market_data', () => requestJson(url, { timeoutMs: options.timeoutMs }));
+        const { body } = await weighed(BINANCE_WEIGHTS.tickerPrice, () => options.breakers.execute('market_data', () => requestJson(url, { timeoutMs: options.timeoutMs })));
         return { symbol, price: parsePrice(body, symbol), at: new Date().toISOString() };
       } catch (error) {
         throw classifyBinanceError(error, symbol);
@@ -30,7 +49,7 @@ export function createBinanceProvider(options: BinanceOptions): MarketDataProvid
     async getKlines(symbol: string, interval: CandleInterval, limit: number): Promise<Candle[]> {
       const url = `${base}/api/v3/klines?symbol=${encodeURIComponent(symbol)}&interval=${encodeURIComponent(interval)}&limit=${limit}`;
       try {
-        const { body } = await options.breakers.execute('market_data', () => requestJson(url, { timeoutMs: options.timeoutMs }));
+        const { body } = await weighed(BINANCE_WEIGHTS.klines, () => options.breakers.execute('market_data', () => requestJson(url, { timeoutMs: options.timeoutMs })));
         return parseKlines(body, symbol);
       } catch (error) {
         throw classifyBinanceError(error, symbol);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError } from '../../lib/errors.ts';
 import { createBinanceProvider } from '../../lib/marketData/binance.ts';
+import { RequestWeightLimiter } from '../../lib/marketData/requestWeights.ts';
 import { CircuitBreakers } from '../../lib/resilience.ts';
 import { binanceKlines, startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
 
@@ -16,7 +17,8 @@ describe('Binance market data provider', () => {
     await binance?.close();
   });
 
-  const provider = (breakers = new CircuitBreakers(), timeoutMs = 2_000) => createBinanceProvider({ baseUrl: `${binance.url}/`, timeoutMs, breakers });
+  const roomy = () => new RequestWeightLimiter({ limitPerMinute: 6_000 });
+  const provider = (breakers = new CircuitBreakers(), timeoutMs = 2_000, weights = roomy()) => createBinanceProvider({ baseUrl: `${binance.url}/`, timeoutMs, breakers, weights });
 
   it('reads the price as a number', async () => {
     const quote = await provider().getPrice('BTCUSDT');
@@ -38,7 +40,7 @@ describe('Binance market data provider', () => {
   });
 
   it('reports an unreachable host as a retryable network error', async () => {
-    const closed = createBinanceProvider({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 1_000, breakers: new CircuitBreakers() });
+    const closed = createBinanceProvider({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 1_000, breakers: new CircuitBreakers(), weights: roomy() });
     const error = await closed.getPrice('BTCUSDT').catch((e: unknown) => e);
     expect(error).toMatchObject({ type: 'NetworkError', category: 'network', retryable: true });
   });
@@ -86,5 +88,24 @@ describe('Binance market data provider', () => {
   it('reports klines that are not Binance arrays as a retryable MalformedResponse', async () => {
     binance.klines.set('BADUSDT', [[1, 'x']] as never);
     await expect(provider().getKlines('BADUSDT', '1h', 10)).rejects.toMatchObject({ type: 'MalformedResponse', retryable: true });
+  });
+
+  it("keeps under the request-weight budget: a call that does not fit is refused as RateLimited without reaching Binance", async () => {
+    // Two price calls (weight 2 each) fit in 5; the third does not, whatever the minute.
+    const client = provider(new CircuitBreakers(), 2_000, new RequestWeightLimiter({ limitPerMinute: 5, now: () => Date.parse('2026-12-01T10:00:00Z') }));
+    await client.getPrice('BTCUSDT');
+    await client.getPrice('BTCUSDT');
+    const asked = binance.requests.length;
+    await expect(client.getPrice('BTCUSDT')).rejects.toMatchObject({ type: 'RateLimited', retryable: true });
+    expect(binance.requests.length).toBe(asked);
+  });
+
+  it('after a 429 sends nothing more until the back-off has passed', async () => {
+    const client = provider();
+    binance.failNext(1, 429);
+    await expect(client.getPrice('BTCUSDT')).rejects.toMatchObject({ type: 'ApiError', status: 429, retryable: true });
+    const asked = binance.requests.length;
+    await expect(client.getKlines('BTCUSDT', '1h', 10)).rejects.toMatchObject({ type: 'RateLimited' });
+    expect(binance.requests.length).toBe(asked);
   });
 });
