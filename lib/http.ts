@@ -10,6 +10,7 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   body: unknown;
+  headers: Headers;
 }
 
 /** One HTTP exchange with a JSON API; transport failures become network errors, error statuses ApiErrors. */
@@ -31,7 +32,7 @@ export async function requestJson(url: string, request: HttpRequest): Promise<Ht
   const text = await response.text();
   const body = parseJson(text);
   if (!response.ok) throw new ApiError(`${request.method ?? 'GET'} ${redactUrl(url)} answered ${response.status}`, response.status, body);
-  return { status: response.status, body };
+  return { status: response.status, body, headers: response.headers };
 }
 
 function parseJson(text: string): unknown {

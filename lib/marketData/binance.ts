@@ -1,5 +1,5 @@
 import { ApiError, KeelError, businessError } from '../errors.ts';
-import { requestJson } from '../http.ts';
+import { requestJson, type HttpResponse } from '../http.ts';
 import type { CircuitBreakers } from '../resilience.ts';
 import { BINANCE_WEIGHTS, type RequestWeightLimiter } from './requestWeights.ts';
 import type { CandleInterval } from '../jobParams/candleIntervals.ts';
@@ -18,17 +18,22 @@ export interface BinanceOptions {
 /** Binance answers 429 when the weight limit is hit and 418 once it bans the IP for ignoring 429s. */
 const RATE_LIMITED = new Set([418, 429]);
 const DEFAULT_BACK_OFF_MS = 60_000;
+const USED_WEIGHT_HEADER = 'x-mbx-used-weight-1m';
 
 /** Prices and klines from a Binance-compatible REST API (`GET /api/v3/ticker/price`, `/api/v3/klines`), behind the `market_data` breaker. */
 export function createBinanceProvider(options: BinanceOptions): MarketDataProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
 
   /** Spends the call's request weight first; a 429 or 418 holds every later call back. */
-  async function weighed<T>(weight: number, call: () => Promise<T>): Promise<T> {
+  async function weighed(weight: number, call: () => Promise<HttpResponse>): Promise<HttpResponse> {
     const gate = options.weights.reserve(weight);
     if (!gate.ok) throw new KeelError(`market data: request weight limit reached; next call in ${gate.retryAfterMs} ms`, { category: 'api', type: 'RateLimited', retryable: true });
     try {
-      return await call();
+      const response = await call();
+      // Binance's own count for this IP, other processes included.
+      const used = response.headers.get(USED_WEIGHT_HEADER);
+      if (used !== null) options.weights.observeUsedWeight(Number(used));
+      return response;
     } catch (error) {
       if (error instanceof ApiError && RATE_LIMITED.has(error.status)) options.weights.backOff(DEFAULT_BACK_OFF_MS);
       throw error;

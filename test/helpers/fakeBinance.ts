@@ -11,6 +11,8 @@ export interface FakeBinance extends LoopbackServer {
   /** The next `count` requests answer `status` (a fault the client must survive or report). */
   failNext(count: number, status: number): void;
   requests: string[];
+  /** Sent as `X-MBX-USED-WEIGHT-1M` on every answer when set: the weight "other processes" have used this minute. */
+  reportUsedWeight(weight: number | null): void;
 }
 
 const HOUR_MS = 3_600_000;
@@ -36,9 +38,11 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
   const klineTable = new Map(Object.entries(klines));
   const requests: string[] = [];
   let faults = { count: 0, status: 500 };
+  let usedWeight: number | null = null;
   const server = await startLoopbackServer((req, _body, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(url.pathname + url.search);
+    if (usedWeight !== null) res.setHeader('X-MBX-USED-WEIGHT-1M', String(usedWeight));
     if (url.pathname !== '/api/v3/ticker/price' && url.pathname !== '/api/v3/klines') return sendJson(res, 404, { code: -1, msg: 'not found' });
     if (faults.count > 0) {
       faults.count -= 1;
@@ -56,5 +60,12 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
     if (!price) return sendJson(res, 400, { code: -1121, msg: 'Invalid symbol.' });
     sendJson(res, 200, { symbol, price });
   });
-  return { ...server, prices: table, klines: klineTable, requests, failNext: (count, status) => (faults = { count, status }) };
+  return {
+    ...server,
+    prices: table,
+    klines: klineTable,
+    requests,
+    failNext: (count, status) => (faults = { count, status }),
+    reportUsedWeight: (weight) => (usedWeight = weight),
+  };
 }

@@ -108,4 +108,17 @@ describe('Binance market data provider', () => {
     await expect(client.getKlines('BTCUSDT', '1h', 10)).rejects.toMatchObject({ type: 'RateLimited' });
     expect(binance.requests.length).toBe(asked);
   });
+
+  it("takes Binance's own used-weight count (other processes on the IP) into its budget", async () => {
+    const client = provider(new CircuitBreakers(), 2_000, new RequestWeightLimiter({ limitPerMinute: 10, now: () => Date.parse('2026-12-01T10:00:00Z') }));
+    binance.reportUsedWeight(9);
+    try {
+      await client.getPrice('BTCUSDT');
+      const asked = binance.requests.length;
+      await expect(client.getPrice('BTCUSDT')).rejects.toMatchObject({ type: 'RateLimited' });
+      expect(binance.requests.length).toBe(asked);
+    } finally {
+      binance.reportUsedWeight(null);
+    }
+  });
 });
