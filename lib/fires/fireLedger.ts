@@ -93,6 +93,7 @@ export class FireLedger {
       pausedSince,
       pauseNote: description.state.note ?? job.pause_note ?? null,
       recentActions: description.info.recentActions.map((action) => ({ scheduledAt: action.scheduledAt, takenAt: action.takenAt, workflowId: action.action.workflow.workflowId })),
+      noRemainingActions: description.state.remainingActions === 0,
       unrecordedMissedCatchup: Math.max(0, description.info.numActionsMissedCatchupWindow - missedCatchup),
     };
   }

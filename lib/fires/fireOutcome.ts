@@ -26,6 +26,8 @@ export interface ScheduleFacts {
   pauseNote: string | null;
   /** Actions the server took, by the fire time they were for. */
   recentActions: { scheduledAt: Date; takenAt: Date; workflowId: string }[];
+  /** The schedule has used up its remaining_actions: the server takes no further scheduled action. */
+  noRemainingActions: boolean;
   /** Fires the server counted as missed (numActionsMissedCatchupWindow) that the ledger has not yet recorded as missed_catchup. */
   unrecordedMissedCatchup: number;
 }
@@ -91,7 +93,8 @@ function decideFire(time: Date, previous: Date | null, runs: LedgerRun[], facts:
   if (missedBudget > 0) {
     return { nominal_time: time, outcome: 'missed_catchup', reason: `the server reached this fire after its catch-up window of ${facts.catchupWindowS} s had passed`, delay_ms: null, run_id: null };
   }
-  return { nominal_time: time, outcome: 'not_started', reason: `the server took no action for this fire within ${Math.round(options.graceMs / 1000)} s`, delay_ms: null, run_id: null };
+  const why = facts.noRemainingActions ? ' (the schedule had used up its remaining_actions)' : '';
+  return { nominal_time: time, outcome: 'not_started', reason: `the server took no action for this fire within ${Math.round(options.graceMs / 1000)} s${why}`, delay_ms: null, run_id: null };
 }
 
 /** A run the schedule started (or a backfill of it), not a manual trigger: those are no fire of the spec. */
