@@ -64,7 +64,7 @@ export class FireLedger {
     });
     if (!description) return [];
     const position = await inTransaction(orm, (em) => ledgerPositionOf(em, job.id));
-    const from = position.lastNominalTime ?? job.created_at;
+    const from = position.lastNominalTime ?? firstSettledAfter(job, description, now);
     const times = await fireTimesBetween(temporal, scheduleId, from, now);
     const facts = this.#factsOf(job, description, position.missedCatchup, now);
     const runs = times.length ? await inTransaction(orm, (em) => findRunsAround(em, job.id, from, now)) : [];
@@ -104,6 +104,14 @@ export class FireLedger {
     if (next) this.#idleUntil.set(job.id, { until: next.getTime() + this.#graceMs, updatedAt: job.updated_at.getTime() });
     else this.#idleUntil.delete(job.id);
   }
+}
+
+/** How far back the ledger of a job with no row yet begins, at most: a job from before the ledger existed starts from here. */
+export const FIRST_LOOKBACK_MS = 86_400_000;
+
+/** A new ledger begins when both the row and its schedule existed (the schedule is created just after the row), at most a day back. */
+function firstSettledAfter(job: JobSchedule, description: ScheduleDescription, now: Date): Date {
+  return new Date(Math.max(job.created_at.getTime(), description.info.createdAt.getTime(), now.getTime() - FIRST_LOOKBACK_MS));
 }
 
 function ledgerRunOf(run: JobRun): LedgerRun {
