@@ -45,7 +45,8 @@ async function enqueue(deps: EnqueuedRunsDeps, execution: WorkflowExecutionInfo)
     const run = await inTransaction(deps.orm, async (em) => {
       // The schedule's action carries the job as its row is: the run's snapshot is that row.
       const job = await findJobSchedule(em, jobId);
-      if (!job) return undefined;
+      // A workflow older than the row is another job's that had this id (another database on the same namespace).
+      if (!job || execution.startTime < job.created_at) return undefined;
       const added = enqueueRun(em, {
         workflow_id: execution.workflowId,
         job_id: jobId,
