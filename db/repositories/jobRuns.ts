@@ -44,14 +44,16 @@ export async function markRunStarted(em: EntityManager, start: RunStart): Promis
 
 /**
  * Marks the run RUNNING unless its job already has `max_instances` runs RUNNING: then the run is closed at once as
- * CANCELLED with a MaxInstancesReached error, and the reason is returned. The job row is write-locked first (a no-op
- * update: a row lock on PostgreSQL, the database write lock on SQLite), so two starts of one job decide one after the other.
+ * CANCELLED with a MaxInstancesReached error, and the reason is returned. A limited job's row is write-locked before
+ * counting (a no-op update: a row lock on PostgreSQL, the database write lock on SQLite, where a transaction that read
+ * before another's write is refused and run again), so two starts of one job decide one after the other.
  * A retried claim answers as the first did; the next execution of a run that continued as new is never refused.
  */
 export async function claimRunStart(em: EntityManager, start: RunStart): Promise<{ run: JobRun; refused: string | null }> {
-  await em.getConnection().execute('update job_schedules set max_instances = max_instances where id = ?', [start.job_id], 'run', em.getTransactionContext());
   const job = await em.findOne(JobSchedule, { id: start.job_id }, { fields: ['max_instances'] });
   const limit = job?.max_instances ?? null;
+  // Only a limited job pays for the lock: the others never wait on each other here.
+  if (limit !== null) await em.getConnection().execute('update job_schedules set max_instances = max_instances where id = ?', [start.job_id], 'run', em.getTransactionContext());
   const existing = await em.findOne(JobRun, { workflow_id: start.workflow_id });
   if (existing?.error?.type === MAX_INSTANCES_ERROR) return { run: existing, refused: existing.error.message };
   if (limit !== null && (!existing || existing.status === 'ENQUEUED')) {
