@@ -91,11 +91,11 @@ const fireCursor = text()
     return after;
   });
 const DAY_MS = 86_400_000;
-/** from and to default to the last day; to before from is a 422 on `to`. */
+/** from and to default to the last day (to: now, or from if that is later); to before from is a 422 on `to`. */
 const listFiresQuery = z
   .object({ from: instant.optional(), to: instant.optional(), cursor: fireCursor, limit })
   .transform((query, ctx) => {
-    const to = query.to ?? new Date();
+    const to = query.to ?? new Date(Math.max(Date.now(), query.from?.getTime() ?? 0));
     const from = query.from ?? new Date(to.getTime() - DAY_MS);
     if (to < from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
     return { ...query, from, to };
