@@ -11,6 +11,8 @@ export interface FireReporterDeps {
   lag: Histogram<'job_type'>;
   /** A job's owner is told at most once per this interval; the fires in between are counted in the next message. */
   notifyIntervalMs: number;
+  /** The clock the rate limit reads (tests turn it). */
+  now?: () => number;
 }
 
 export type FireReporter = (job: JobSchedule, decision: FireDecision) => Promise<void>;
@@ -28,7 +30,7 @@ export function createFireReporter(deps: FireReporterDeps): FireReporter {
     }
     const nominal = decision.nominal_time.toISOString();
     deps.logger.warn({ job_id: job.id, job_type: job.job_type, nominal_time: nominal, outcome: decision.outcome, reason: decision.reason, run_id: decision.run_id }, 'a schedule fire did not start');
-    const now = Date.now();
+    const now = (deps.now ?? Date.now)();
     const last = lastToldAt.get(job.id);
     if (last !== undefined && now - last < deps.notifyIntervalMs) {
       untold.set(job.id, (untold.get(job.id) ?? 0) + 1);
