@@ -119,7 +119,9 @@ async function bestEffort<T>(what: string, record: () => Promise<T>): Promise<T 
   try {
     return await record();
   } catch (error) {
-    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === MAX_INSTANCES_ERROR) return new MaxInstancesRefusal(error.cause.message);
+    // A local activity's failure reaches the workflow as the ApplicationFailure itself, a remote one's as its cause.
+    const failure = error instanceof ActivityFailure ? error.cause : error;
+    if (failure instanceof ApplicationFailure && failure.type === MAX_INSTANCES_ERROR) return new MaxInstancesRefusal(failure.message);
     log.warn(`${what} did not land; the run reconciler will record it`, { error: error instanceof Error ? error.message : String(error) });
     return undefined;
   }

@@ -116,8 +116,10 @@ describe.each(DATABASE_KINDS)('the fire ledger on %s, with a worker', (db) => {
       expect(refused.reason).toMatch(/already had 1 run\(s\) going \(max_instances 1\)/);
       const run = await platform.api('GET', `/runs/${refused.run_id}`);
       expect(run.body).toMatchObject({ status: 'CANCELLED', result: null, error: { type: 'MaxInstancesReached', non_retryable: true }, scheduled_for: refused.nominal_time });
-      // The refused run did not fetch a price or notify: the workflow answered at once.
+      // The refused run did not fetch a price or notify: the workflow ended at once with the refusal, and its run stays refused.
       expect(run.body.finished_at).toBe(run.body.started_at);
+      expect(await platform.temporal.client.workflow.getHandle(run.body.workflow_id).result()).toEqual({ skipped: 'max_instances', reason: refused.reason });
+      expect((await platform.api('GET', `/runs/${refused.run_id}`)).body).toMatchObject({ status: 'CANCELLED', finished_at: run.body.finished_at });
     });
   });
 
