@@ -69,8 +69,11 @@ export function decideFires(times: Date[], runs: LedgerRun[], facts: ScheduleFac
 function decideFire(time: Date, previous: Date | null, runs: LedgerRun[], facts: ScheduleFacts, options: DecideOptions, missedBudget: number): FireDecision | undefined {
   const at = time.getTime();
   const settled = at <= options.now.getTime() - options.graceMs;
-  // With jitter the server lists jittered times and the run carries the nominal one, which lies after the previous fire.
-  const run = runs.find((candidate) => isScheduledRun(candidate) && candidate.scheduled_for !== null && candidate.scheduled_for.getTime() <= at && (previous === null || candidate.scheduled_for.getTime() > previous.getTime()));
+  // The run for exactly this time; else (with jitter the server lists jittered times and the run carries the nominal one) the run after the previous fire.
+  const scheduled = runs.filter((candidate) => isScheduledRun(candidate) && candidate.scheduled_for !== null);
+  const run =
+    scheduled.find((candidate) => candidate.scheduled_for!.getTime() === at) ??
+    scheduled.find((candidate) => candidate.scheduled_for!.getTime() <= at && (previous === null || candidate.scheduled_for!.getTime() > previous.getTime()));
   if (run) {
     const delay = Math.min(MAX_DELAY_MS, Math.max(0, run.enqueued_at.getTime() - at));
     if (run.error?.type === MAX_INSTANCES_ERROR) return { nominal_time: time, outcome: 'skipped_max_instances', reason: run.error.message, delay_ms: delay, run_id: run.run_id };

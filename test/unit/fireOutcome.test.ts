@@ -30,6 +30,12 @@ describe('decideFires', () => {
     ]);
   });
 
+  it('prefers the run of exactly this fire time over another started since the previous fire (a CLI trigger)', () => {
+    const triggered = run(5, { workflow_id: 'job-1-2026-12-01T09:00:07Z', scheduled_for: t(7), enqueued_at: t(7), finished_at: t(8) });
+    const fired = run(6, { workflow_id: 'job-1-2026-12-01T09:00:10Z', scheduled_for: t(10), enqueued_at: t(10), finished_at: t(11) });
+    expect(decideFires([t(10)], [triggered, fired], facts(), { ...options, previousTime: t(5) })[0]).toMatchObject({ outcome: 'started', run_id: 6 });
+  });
+
   it('records a run refused by max_instances as skipped_max_instances, with the refusal as reason', () => {
     const refused = run(7, { scheduled_for: t(10), enqueued_at: t(10), status: 'CANCELLED', error: { type: 'MaxInstancesReached', message: 'job 1 already had 1 run(s) going (max_instances 1)', non_retryable: true } });
     expect(decideFires([t(10)], [refused], facts(), options)).toEqual([{ nominal_time: t(10), outcome: 'skipped_max_instances', reason: 'job 1 already had 1 run(s) going (max_instances 1)', delay_ms: 0, run_id: 7 }]);
