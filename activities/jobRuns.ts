@@ -1,7 +1,9 @@
 import { log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import type { RunError } from '../db/entities/index.ts';
-import { markRunFinished, markRunStarted, type RunEnd } from '../db/repositories/jobRuns.ts';
+import { claimRunStart, markRunFinished, type RunEnd } from '../db/repositories/jobRuns.ts';
+import { MAX_INSTANCES_ERROR } from '../workflows/names.ts';
 
 export type { RunError };
 
@@ -36,9 +38,10 @@ export interface RunFinishedInput {
 /** The JobRun recorder's side effects, keyed by workflow ID so a retried call changes nothing. */
 export function createJobRunActivities({ orm, workerId, afterRunFailed }: JobRunDeps) {
   return {
+    /** The run's id; a run over its job's max_instances is recorded as refused and fails this call with MaxInstancesReached. */
     async recordRunStarted(input: RunStartedInput): Promise<number> {
-      const run = await inTransaction(orm, (em) =>
-        markRunStarted(em, {
+      const { run, refused } = await inTransaction(orm, (em) =>
+        claimRunStart(em, {
           ...input,
           job_snapshot: input.job_snapshot as Record<string, unknown>,
           scheduled_for: new Date(input.scheduled_for),
@@ -47,6 +50,8 @@ export function createJobRunActivities({ orm, workerId, afterRunFailed }: JobRun
           worker_id: workerId,
         }),
       );
+      // Thrown after the commit: the refused run stays recorded.
+      if (refused) throw ApplicationFailure.nonRetryable(refused, MAX_INSTANCES_ERROR);
       log.debug('run started', { run_id: run.run_id });
       return run.run_id;
     },

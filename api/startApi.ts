@@ -2,11 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Orm } from '../db/orm.ts';
 import type { Config } from '../lib/config.ts';
+import { startFireLedgerTasks } from '../lib/fires/fireLedgerTasks.ts';
 import { startJobReconciler } from '../lib/jobReconciler.ts';
 import { JobScheduler } from '../lib/jobScheduler.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createApiMetrics } from '../lib/metrics.ts';
 import { createOwnerAlerts } from '../lib/ownerAlerts.ts';
+import { createNotifier } from '../lib/notify/index.ts';
+import { CircuitBreakers } from '../lib/resilience.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
 import { createApp } from './app.ts';
 
@@ -31,6 +34,8 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
     { ...runtime, changes: metrics.scheduleReconcileChanges, livenessGraceMs: runtime.config.schedule.liveness_grace_ms, alertOwner: createOwnerAlerts(runtime.config, runtime.logger) },
     runtime.config.reconcile.schedules_interval_ms,
   );
+  // The fire ledger and the ENQUEUED watcher (README, "The fire ledger").
+  const fires = startFireLedgerTasks({ ...runtime, metrics, notifier: createNotifier(runtime.config.notify, runtime.logger, new CircuitBreakers()), config: runtime.config.fires });
   const app = createApp({
     ...runtime,
     scheduler: new JobScheduler(runtime),
@@ -41,7 +46,7 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
     const started = serve({ fetch: app.fetch, hostname: runtime.config.api.host, port: runtime.config.api.port }, () => resolve(started));
     started.once('error', reject);
   }).catch(async (error: unknown) => {
-    await reconciler.stop();
+    await Promise.all([reconciler.stop(), fires.stop()]);
     throw error;
   });
   const { port } = server.address() as AddressInfo;
@@ -50,7 +55,7 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     close: async () => {
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      await reconciler.stop();
+      await Promise.all([reconciler.stop(), fires.stop()]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { JobRun, JobSchedule } from '../db/entities/index.ts';
+import type { FireRecord, JobRun, JobSchedule } from '../db/entities/index.ts';
 import type { LiveSchedule } from '../lib/jobScheduler.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -52,5 +52,17 @@ export function runView(run: JobRun) {
     worker_id: run.worker_id,
     workflow_id: run.workflow_id,
     temporal_run_id: run.temporal_run_id,
+  };
+}
+
+export function fireView(fire: FireRecord) {
+  return {
+    job_id: fire.job_id,
+    nominal_time: fire.nominal_time.toISOString(),
+    outcome: fire.outcome,
+    reason: fire.reason ?? null,
+    delay_ms: fire.delay_ms ?? null,
+    run_id: fire.run_id ?? null,
+    settled_at: iso(fire.settled_at),
   };
 }

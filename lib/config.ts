@@ -84,6 +84,15 @@ const configSchema = z
       runs_lookback_ms: z.coerce.number().int().min(60_000).max(30 * 86_400_000),
       schedules_interval_ms: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
     }),
+    // The fire ledger (README, "The fire ledger"), run by the API process.
+    fires: z
+      .object({
+        ledger_interval_ms: z.coerce.number().int().min(500).max(86_400_000).default(5_000),
+        grace_ms: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+        watch_interval_ms: z.coerce.number().int().min(500).max(86_400_000).default(2_000),
+        notify_interval_ms: z.coerce.number().int().min(0).max(30 * 86_400_000).default(900_000),
+      })
+      .default({ ledger_interval_ms: 5_000, grace_ms: 30_000, watch_interval_ms: 2_000, notify_interval_ms: 900_000 }),
     notify: z.object({
       channel: z.enum(['log', 'webhook', 'telegram']),
       webhook_url: optionalHttpUrl,
@@ -145,6 +154,10 @@ export const ENV_KEYS: Record<string, string> = {
   EXCHANGE_BASE_URL: 'exchange.base_url',
   EXCHANGE_API_KEY: 'exchange.api_key',
   EXCHANGE_API_SECRET: 'exchange.api_secret',
+  FIRES_LEDGER_INTERVAL_MS: 'fires.ledger_interval_ms',
+  FIRES_GRACE_MS: 'fires.grace_ms',
+  FIRES_WATCH_INTERVAL_MS: 'fires.watch_interval_ms',
+  FIRES_NOTIFY_INTERVAL_MS: 'fires.notify_interval_ms',
 };
 
 /** Config keys whose values never leave the process in clear text. */

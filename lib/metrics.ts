@@ -7,6 +7,10 @@ export interface ApiMetrics {
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
   /** What the schedule reconciler changed in Temporal (recreated, updated, deleted) or adopted from it (adopted_pause). */
   scheduleReconcileChanges: Counter<'change'>;
+  /** Fire times this process settled into the ledger, by job type and outcome. */
+  scheduleFires: Counter<'job_type' | 'outcome'>;
+  /** Workflow start minus nominal fire time of each fire settled as started. */
+  scheduleLag: Histogram<'job_type'>;
 }
 
 /** The API's registry: process defaults, HTTP timings, and job runs read from the database at scrape time. */
@@ -38,5 +42,18 @@ export function createApiMetrics(orm: Orm): ApiMetrics {
     labelNames: ['change'] as const,
     registers: [registry],
   });
-  return { registry, httpRequestDuration, scheduleReconcileChanges };
+  const scheduleFires = new Counter({
+    name: 'keel_schedule_fires_total',
+    help: 'Fire times settled into the fire ledger by this process, by job type and outcome',
+    labelNames: ['job_type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const scheduleLag = new Histogram({
+    name: 'keel_schedule_lag_seconds',
+    help: 'Workflow start minus nominal fire time of the fires settled as started, by job type',
+    labelNames: ['job_type'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  return { registry, httpRequestDuration, scheduleReconcileChanges, scheduleFires, scheduleLag };
 }

@@ -1,4 +1,6 @@
 import {
+  ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   ContinueAsNew,
   isCancellation,
@@ -15,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { JobRunActivities, RunError } from '../activities/jobRuns.ts';
-import { RUN_ID_HEADER, SCHEDULED_START_TIME_KEY } from './names.ts';
+import { MAX_INSTANCES_ERROR, RUN_ID_HEADER, SCHEDULED_START_TIME_KEY } from './names.ts';
 import { describeRunFailure } from './runFailure.ts';
 import { compensationsOf } from './saga.ts';
 import type { JobInput, JobMemo } from './types.ts';
@@ -46,7 +48,7 @@ class JobRunRecorder implements WorkflowInboundCallsInterceptor {
     if (typeof memo?.job_id !== 'number') return next(input);
 
     const job = input.args[0] as JobInput;
-    this.run.runId = await bestEffort('recordRunStarted', () =>
+    const started = await bestEffort('recordRunStarted', () =>
       recordRunStarted({
         workflow_id: info.workflowId,
         temporal_run_id: info.runId,
@@ -59,6 +61,9 @@ class JobRunRecorder implements WorkflowInboundCallsInterceptor {
         started_at: new Date().toISOString(),
       }),
     );
+    // Over max_instances: the work is not done, and the run is already recorded as refused.
+    if (started instanceof MaxInstancesRefusal) return { skipped: 'max_instances', reason: started.reason };
+    this.run.runId = started;
     let result: unknown;
     try {
       result = await next(input);
@@ -100,11 +105,23 @@ class RunIdHeader implements WorkflowOutboundCallsInterceptor {
   }
 }
 
+/** The recorder refused the run because its job had max_instances runs going. */
+class MaxInstancesRefusal {
+  readonly reason: string;
+
+  constructor(reason: string) {
+    this.reason = reason;
+  }
+}
+
 /** A recording that could not be made is logged, not fatal: the reconciler closes the run from Temporal's record. */
-async function bestEffort<T>(what: string, record: () => Promise<T>): Promise<T | undefined> {
+async function bestEffort<T>(what: string, record: () => Promise<T>): Promise<T | MaxInstancesRefusal | undefined> {
   try {
     return await record();
   } catch (error) {
+    // A local activity's failure reaches the workflow as the ApplicationFailure itself, a remote one's as its cause.
+    const failure = error instanceof ActivityFailure ? error.cause : error;
+    if (failure instanceof ApplicationFailure && failure.type === MAX_INSTANCES_ERROR) return new MaxInstancesRefusal(failure.message);
     log.warn(`${what} did not land; the run reconciler will record it`, { error: error instanceof Error ? error.message : String(error) });
     return undefined;
   }

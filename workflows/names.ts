@@ -32,3 +32,6 @@ export function jobIdFromWorkflowId(workflowId: string): number | undefined {
 
 /** Activity header that carries the JobRun's database id from the workflow to the activity's log lines. */
 export const RUN_ID_HEADER = 'keel-run-id';
+
+/** The failure type of a run refused because its job had max_instances runs going already. */
+export const MAX_INSTANCES_ERROR = 'MaxInstancesReached';

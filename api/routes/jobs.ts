@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { inTransaction, type Orm } from '../../db/orm.ts';
 import { decodeCursor } from '../../db/pagination.ts';
+import { listFires } from '../../db/repositories/fireRecords.ts';
 import { listRuns } from '../../db/repositories/jobRuns.ts';
 import { findJobSchedule } from '../../db/repositories/jobSchedules.ts';
 import { RUN_STATUSES } from '../../db/entities/index.ts';
@@ -17,7 +18,7 @@ import type { TemporalClient } from '../../lib/temporal.ts';
 import { idempotent } from '../idempotency.ts';
 import { assertEndAfterStart, instant, jobPolicyFields, overlapPolicy } from '../jobPolicyFields.ts';
 import { fieldErrorsOf, idText, INT32_MAX, jsonBody, optionalJsonBody, pathParamsOf, positiveInt32, queryOf, text } from '../validation.ts';
-import { jobView, jobWithScheduleView, runView } from '../views.ts';
+import { fireView, jobView, jobWithScheduleView, runView } from '../views.ts';
 
 export interface JobsDeps {
   orm: Orm;
@@ -79,6 +80,26 @@ const booleanText = z.enum(['true', 'false']).transform((value) => value === 'tr
 
 const listJobsQuery = z.object({ job_type: text().max(64).optional(), user_id: idText.optional(), enabled: booleanText.optional(), cursor, limit });
 const listRunsQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), cursor, limit });
+
+/** A fires cursor is the nominal time (ms) of the last item seen. */
+const fireCursor = text()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const after = decodeCursor(value);
+    if (after === undefined) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' });
+    return after;
+  });
+const DAY_MS = 86_400_000;
+/** from and to default to the last day (to: now, or from if that is later); to before from is a 422 on `to`. */
+const listFiresQuery = z
+  .object({ from: instant.optional(), to: instant.optional(), cursor: fireCursor, limit })
+  .transform((query, ctx) => {
+    const to = query.to ?? new Date(Math.max(Date.now(), query.from?.getTime() ?? 0));
+    const from = query.from ?? new Date(to.getTime() - DAY_MS);
+    if (to < from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    return { ...query, from, to };
+  });
 
 /** Each job type validates its own target and task_params (errors name the field inside them); what is stored is the parsed params, defaults included. */
 function withJobTypeFields<J extends { target?: string; task_params?: Record<string, unknown> }>(jobType: string, job: J): J {
@@ -153,6 +174,15 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
       const { overlap } = await optionalJsonBody(c, triggerSchema);
       const { workflow_id, run_id } = await scheduler.trigger(id, overlap);
       return c.json({ workflow_id, run_id }, 202);
+    })
+    .get('/:id/fires', async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      const query = queryOf(c, listFiresQuery);
+      const page = await inTransaction(orm, async (em) => {
+        if (!(await findJobSchedule(em, id))) throw new NotFoundError(`job ${id} does not exist`);
+        return listFires(em, { job_id: id, from: query.from, to: query.to, after: query.cursor, limit: query.limit });
+      });
+      return c.json({ items: page.items.map(fireView), next_cursor: page.next_cursor });
     })
     .get('/:id/runs', async (c) => {
       const { id } = pathParamsOf(c, idParam);

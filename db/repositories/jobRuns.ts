@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import { JobRun, type RunError, type RunStatus } from '../entities/index.ts';
+import { JobRun, JobSchedule, type RunError, type RunStatus } from '../entities/index.ts';
+import { MAX_INSTANCES_ERROR } from '../../workflows/names.ts';
 import { toPage, type Page } from '../pagination.ts';
 
 export interface RunStart {
@@ -39,6 +40,32 @@ export async function markRunStarted(em: EntityManager, start: RunStart): Promis
   // A retried record, or the next run of a workflow that continued as new: the run keeps its start, and follows the latest execution.
   else if (run.status === 'RUNNING') em.assign(run, { temporal_run_id: start.temporal_run_id, worker_id: start.worker_id });
   return run;
+}
+
+/**
+ * Marks the run RUNNING unless its job already has `max_instances` runs RUNNING: then the run is closed at once as
+ * CANCELLED with a MaxInstancesReached error, and the reason is returned. A limited job's row is write-locked before
+ * counting (a no-op update: a row lock on PostgreSQL, the database write lock on SQLite, where a transaction that read
+ * before another's write is refused and run again), so two starts of one job decide one after the other.
+ * A retried claim answers as the first did; the next execution of a run that continued as new is never refused.
+ */
+export async function claimRunStart(em: EntityManager, start: RunStart): Promise<{ run: JobRun; refused: string | null }> {
+  const job = await em.findOne(JobSchedule, { id: start.job_id }, { fields: ['max_instances'] });
+  const limit = job?.max_instances ?? null;
+  // Only a limited job pays for the lock: the others never wait on each other here.
+  if (limit !== null) await em.getConnection().execute('update job_schedules set max_instances = max_instances where id = ?', [start.job_id], 'run', em.getTransactionContext());
+  const existing = await em.findOne(JobRun, { workflow_id: start.workflow_id });
+  if (existing?.error?.type === MAX_INSTANCES_ERROR) return { run: existing, refused: existing.error.message };
+  if (limit !== null && (!existing || existing.status === 'ENQUEUED')) {
+    const going = await em.count(JobRun, { job_id: start.job_id, status: 'RUNNING', workflow_id: { $ne: start.workflow_id } });
+    if (going >= limit) {
+      const refused = `job ${start.job_id} already had ${going} run(s) going (max_instances ${limit}): this run did not do its work`;
+      const closed = { ...start, status: 'CANCELLED' as const, result: null, error: { type: MAX_INSTANCES_ERROR, message: refused, non_retryable: true }, finished_at: start.started_at };
+      const run = existing ? em.assign(existing, closed) : em.create(JobRun, closed);
+      return { run, refused };
+    }
+  }
+  return { run: await markRunStarted(em, start), refused: null };
 }
 
 /** Records how the run ended; safe to repeat. */
@@ -85,6 +112,15 @@ export async function workflowIdsWithRuns(em: EntityManager, workflowIds: string
 /** A run of a workflow that ended without ever being recorded; the caller flushes (the unique workflow_id refuses a second one). */
 export function addClosedRun(em: EntityManager, run: Omit<RunStart, 'started_at' | 'worker_id'> & Omit<RunEnd, 'workflow_id'> & { started_at: Date | null; worker_id: string | null }): JobRun {
   return em.create(JobRun, { ...run, result: run.result ?? null, error: run.error ?? null });
+}
+
+/** The runs of a job that bear on fires in [from, to]: those scheduled in it, and those going at some point of it. */
+export function findRunsAround(em: EntityManager, jobId: number, from: Date, to: Date): Promise<JobRun[]> {
+  return em.find(
+    JobRun,
+    { job_id: jobId, $or: [{ scheduled_for: { $gte: from, $lte: to } }, { enqueued_at: { $lte: to }, $or: [{ finished_at: null }, { finished_at: { $gte: from } }] }] },
+    { orderBy: { run_id: 'asc' } },
+  );
 }
 
 export interface RunFilter {

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { inTransaction, type Orm } from '../../db/orm.ts';
+import { enqueueRun } from '../../db/repositories/jobRuns.ts';
 import { bootPlatform } from '../../lib/boot.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { JobScheduler } from '../../lib/jobScheduler.ts';
@@ -32,13 +34,22 @@ function indicatorAlert(target: string, params: Record<string, unknown>): NewJob
   return { name: `replay ${target}`, job_type: 'indicator_alert', target, task_params, cron: '0 0 1 1 *', timezone: 'UTC', enabled: true, user_id: 1 };
 }
 
+/** A run of the job that is going already (as another worker would have it), so a job with max_instances 1 refuses the next. */
+async function oneRunGoing(orm: Orm, jobId: number): Promise<void> {
+  await inTransaction(orm, async (em) => {
+    enqueueRun(em, { workflow_id: `job-${jobId}-already-going`, job_id: jobId, job_type: 'price_alert', user_id: 1, job_snapshot: {}, scheduled_for: new Date(), enqueued_at: new Date() }).status = 'RUNNING';
+    await em.flush();
+  });
+}
+
 /** One recorded run: a job created and triggered once. Add one when you add a job type or a path through a workflow. */
-const SCENARIOS = [
+const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number }; before?: (orm: Orm, jobId: number) => Promise<void> }[] = [
   { name: 'price-alert-fires', job: priceAlert('BTCUSDT', { condition: 'above', value: 1 }) },
   { name: 'price-alert-holds-back', job: priceAlert('BTCUSDT', { condition: 'below', value: 1 }) },
   { name: 'price-alert-invalid-symbol', job: priceAlert('NOPEUSDT', { condition: 'above', value: 1 }) },
   { name: 'indicator-alert-fires', job: indicatorAlert('BTCUSDT', { indicator: 'rsi', condition: 'below', value: 100 }) },
   { name: 'indicator-alert-holds-back', job: indicatorAlert('BTCUSDT', { indicator: 'rsi', condition: 'above', value: 100 }) },
+  { name: 'price-alert-refused-max-instances', job: { ...priceAlert('BTCUSDT', { condition: 'above', value: 1 }), max_instances: 1 }, before: oneRunGoing },
 ];
 
 const run = promisify(execFile);
@@ -72,6 +83,7 @@ await worker.runUntil(async () => {
   mkdirSync(outDir, { recursive: true });
   for (const scenario of SCENARIOS) {
     const job = await scheduler.create(scenario.job);
+    await scenario.before?.(platform.orm, job.id);
     const { workflow_id } = await scheduler.trigger(job.id);
     const handle = platform.temporal.client.workflow.getHandle(workflow_id);
     await handle.result().catch(() => undefined);
