@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { isGrpcServiceError, ServiceError, WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { LoadedDataConverter, Payload } from '@temporalio/common';
 import type proto from '@temporalio/proto';
-import type { JobRun } from '../db/entities/index.ts';
+import { JobSchedule, type JobRun } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { addClosedRun, closeOpenRun, findOpenRunsEnqueuedBefore, workflowIdsWithRuns } from '../db/repositories/jobRuns.ts';
 import { JOB_ID_KEY, JOB_TYPE_KEY, JOB_USER_ID_KEY, SCHEDULED_START_TIME_KEY } from '../workflows/names.ts';
@@ -131,6 +131,9 @@ async function addRunFromTemporal(deps: RunReconcilerDeps, execution: WorkflowEx
   const start = await startOf(deps.temporal, workflowId, runId);
   const jobId = memo.job_id ?? execution.typedSearchAttributes.get(JOB_ID_KEY);
   if (jobId === undefined) return false;
+  // A workflow older than the job's row belongs to another database's job with that id (namespaces can be shared).
+  const job = await inTransaction(deps.orm, (em) => em.findOne(JobSchedule, { id: jobId }, { fields: ['created_at'] }));
+  if (!job || execution.startTime < job.created_at) return false;
   const outcome = await outcomeOf(deps.temporal, workflowId, runId, status);
   const row = {
     workflow_id: workflowId,
