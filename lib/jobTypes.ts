@@ -1,5 +1,6 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
+import { createAlertActivities } from '../activities/alerts.ts';
 import { createIndicatorActivities } from '../activities/indicators.ts';
 import { createMarketDataActivities } from '../activities/marketData.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
@@ -68,7 +69,7 @@ export const JOB_TYPES = {
     taskQueue: 'alerts',
     target: symbol,
     taskParams: priceAlertParams,
-    activities: [createMarketDataActivities, createNotificationActivities],
+    activities: [createMarketDataActivities, createAlertActivities, createNotificationActivities],
     run: ALERT_RUN_OPTIONS,
   }),
   indicator_alert: defineJobType({
@@ -76,7 +77,7 @@ export const JOB_TYPES = {
     taskQueue: 'alerts',
     target: symbol,
     taskParams: indicatorAlertParams,
-    activities: [createIndicatorActivities, createNotificationActivities],
+    activities: [createIndicatorActivities, createAlertActivities, createNotificationActivities],
     run: ALERT_RUN_OPTIONS,
   }),
 } as const satisfies Record<string, JobTypeDefinition>;

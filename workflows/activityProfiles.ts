@@ -19,6 +19,13 @@ export const ACTIVITY_PROFILES = {
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   },
+  /** Writes Keel's own database (and, for a job change, Temporal): idempotent per run, retried while the database recovers. */
+  database: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '10 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  },
   /** Delivers a notification: receivers deduplicate by idempotency key, so patient retries are safe. */
   notify: {
     startToCloseTimeout: '15 seconds',

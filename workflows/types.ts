@@ -22,7 +22,11 @@ export interface JobMemo {
 export interface PriceAlertResult {
   alert_triggered: boolean;
   current_price: number;
+  /** For `change_pct`: the move over the timeframe, in percent. */
+  change_pct?: number;
   notification_sent: boolean;
+  /** For a one-shot alert that fired: whether its job was disabled (false when it was already gone). */
+  job_disabled?: boolean;
 }
 
 export interface IndicatorAlertResult {

@@ -36,7 +36,7 @@ describe('price alert through the API', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ job_type: 'price_alert', enabled: true, timezone: 'UTC', schedule_id: `job-${created.body.id}` });
     // Stored as the job type's schema parsed it, defaults included.
-    expect(created.body.task_params).toEqual({ condition: 'above', value: 50_000, timeframe: '1m' });
+    expect(created.body.task_params).toEqual({ condition: 'above', value: 50_000, timeframe: '1m', mode: 'every_time' });
 
     const run = await triggerAndWait(platform, created.body.id);
 
