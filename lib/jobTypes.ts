@@ -4,10 +4,12 @@ import { createAlertActivities } from '../activities/alerts.ts';
 import { createIndicatorActivities } from '../activities/indicators.ts';
 import { createMarketDataActivities } from '../activities/marketData.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
+import { createReportActivities } from '../activities/reports.ts';
 import type * as workflows from '../workflows/index.ts';
 import type { JobInput } from '../workflows/types.ts';
 import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
+import { reportParams } from './jobParams/report.ts';
 import type { WorkerServices } from '../workers/services.ts';
 
 // The single source of truth for a job type: adding one means a workflow file, an activities file and an entry here.
@@ -62,6 +64,9 @@ const symbol = z.string().regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol 
 /** Alerts: a slow run is not doubled up, one fire waits behind it; a fire more than a minute late is stale. */
 const ALERT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE };
 
+/** Reports: a late one is still worth having, but never two of the same job at once. */
+const REPORT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 10 * MINUTE };
+
 /** The job types that have a workflow; the API accepts exactly these. */
 export const JOB_TYPES = {
   price_alert: defineJobType({
@@ -79,6 +84,14 @@ export const JOB_TYPES = {
     taskParams: indicatorAlertParams,
     activities: [createIndicatorActivities, createAlertActivities, createNotificationActivities],
     run: ALERT_RUN_OPTIONS,
+  }),
+  report: defineJobType({
+    workflow: 'reportWorkflow',
+    taskQueue: 'reports',
+    target: symbol,
+    taskParams: reportParams,
+    activities: [createReportActivities],
+    run: REPORT_RUN_OPTIONS,
   }),
 } as const satisfies Record<string, JobTypeDefinition>;
 

@@ -26,6 +26,13 @@ export const ACTIVITY_PROFILES = {
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   },
+  /** Reads candles, computes and renders a report: a few seconds of work, worth retrying for a few minutes. */
+  report: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: '5 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  },
   /** Delivers a notification: receivers deduplicate by idempotency key, so patient retries are safe. */
   notify: {
     startToCloseTimeout: '15 seconds',

@@ -37,3 +37,10 @@ export interface IndicatorAlertResult {
   current_price: number;
   notification_sent: boolean;
 }
+
+export interface ReportResult {
+  report_id: number;
+  last_price: number;
+  trend: string;
+  notification_sent: boolean;
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRun, JobSchedule } from '../../db/entities/index.ts';
 import { inTransaction, initORM, isMigrated, migrate, type Orm } from '../../db/orm.ts';
+import { recordFiredAlert, listAlerts } from '../../db/repositories/alerts.ts';
 import { countRunsByTypeAndStatus, enqueueRun, findRun, listRuns, markRunFinished, markRunStarted } from '../../db/repositories/jobRuns.ts';
 import { addJobSchedule, findJobSchedule, listJobSchedules } from '../../db/repositories/jobSchedules.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
@@ -126,6 +127,21 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
         { job_type: 'price_alert', status: 'FAILED', count: 1 },
       ]),
     );
+  });
+
+  it('records a fired alert once per run, and lists a job\'s alerts newest first', async () => {
+    const fired = (workflow_id: string, price: number) => ({ job_id: 70, job_type: 'price_alert', user_id: 1, symbol: 'BTCUSDT', condition: 'crosses_above', value: 100.5, price, fired_at: new Date('2026-01-01T00:00:00Z'), workflow_id, temporal_run_id: 'r' });
+    for (const [workflowId, price] of [['job-70-a', 101.25], ['job-70-a', 999], ['job-70-b', 102]] as const) {
+      await inTransaction(orm, async (em) => {
+        await recordFiredAlert(em, fired(workflowId, price));
+        await em.flush();
+      });
+    }
+    const page = await inTransaction(orm, (em) => listAlerts(em, { job_id: 70, limit: 10 }));
+    expect(page.items.map((alert) => [alert.workflow_id, alert.value, alert.price])).toEqual([
+      ['job-70-b', 100.5, 102],
+      ['job-70-a', 100.5, 101.25],
+    ]);
   });
 
   it('refuses a second run with the same workflow ID', async () => {
