@@ -6,6 +6,7 @@ import { startJobReconciler } from '../lib/jobReconciler.ts';
 import { JobScheduler } from '../lib/jobScheduler.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createApiMetrics } from '../lib/metrics.ts';
+import { ensureMaintenanceJob } from '../lib/systemJobs.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
 import { createApp } from './app.ts';
 
@@ -27,9 +28,12 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
   const metrics = createApiMetrics(runtime.orm);
   // Runs at start-up, every reconcile.schedules_interval_ms, and for POST /jobs/reconcile.
   const reconciler = startJobReconciler({ ...runtime, changes: metrics.scheduleReconcileChanges }, runtime.config.reconcile.schedules_interval_ms);
+  const scheduler = new JobScheduler(runtime);
+  // Keel's own schedules: created once, found again at every start; a failure here must not keep the API down.
+  await ensureMaintenanceJob({ ...runtime, scheduler }).catch((error: unknown) => runtime.logger.warn({ err: error }, 'could not ensure the maintenance job; it is tried again at the next start'));
   const app = createApp({
     ...runtime,
-    scheduler: new JobScheduler(runtime),
+    scheduler,
     reconciler,
     metrics,
   });

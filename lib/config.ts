@@ -9,6 +9,9 @@ const port = z.coerce.number().int().min(1).max(65_535);
 const httpUrl = z.url({ protocol: /^https?$/ });
 const optionalHttpUrl = z.union([z.literal(''), httpUrl]);
 
+/** A table or column name, interpolated into SQL: plain lower-case identifiers only. */
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier');
+
 const overlapPolicy = z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']);
 /** A whole number in a range: seconds for durations, a count for max_instances. */
 const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -72,6 +75,14 @@ const configSchema = z
       runs_lookback_ms: z.coerce.number().int().min(60_000).max(30 * 86_400_000),
       schedules_interval_ms: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
     }),
+    // The maintenance job: rows older than `days` by `column` go, in batches; Keel schedules it for itself at start-up.
+    maintenance: z.object({
+      system_job: z.union([z.boolean(), z.stringbool()]),
+      cron: z.string().min(1),
+      system_user_id: z.coerce.number().int().min(1).max(2_147_483_647),
+      batch_size: z.coerce.number().int().min(1).max(100_000),
+      retention: z.array(z.object({ table: sqlIdentifier, column: sqlIdentifier, days: z.coerce.number().int().min(1).max(36_500) })),
+    }),
     notify: z.object({
       channel: z.enum(['log', 'webhook', 'telegram']),
       webhook_url: optionalHttpUrl,
@@ -113,6 +124,9 @@ export const ENV_KEYS: Record<string, string> = {
   NOTIFY_WEBHOOK_URL: 'notify.webhook_url',
   TELEGRAM_BOT_TOKEN: 'notify.telegram_bot_token',
   TELEGRAM_API_BASE_URL: 'notify.telegram_api_base_url',
+  MAINTENANCE_SYSTEM_JOB: 'maintenance.system_job',
+  MAINTENANCE_CRON: 'maintenance.cron',
+  MAINTENANCE_BATCH_SIZE: 'maintenance.batch_size',
 };
 
 /** Config keys whose values never leave the process in clear text. */

@@ -2,12 +2,14 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { createAlertActivities } from '../activities/alerts.ts';
 import { createIndicatorActivities } from '../activities/indicators.ts';
+import { createMaintenanceActivities } from '../activities/maintenance.ts';
 import { createMarketDataActivities } from '../activities/marketData.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
 import { createReportActivities } from '../activities/reports.ts';
 import type * as workflows from '../workflows/index.ts';
 import type { JobInput } from '../workflows/types.ts';
 import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
+import { maintenanceParams } from './jobParams/maintenance.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
 import { reportParams } from './jobParams/report.ts';
 import type { WorkerServices } from '../workers/services.ts';
@@ -67,6 +69,9 @@ const ALERT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 60 * MINUTE, overlap
 /** Reports: a late one is still worth having, but never two of the same job at once. */
 const REPORT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 10 * MINUTE };
 
+/** Maintenance: never two at once; a pass missed while the server was down is not worth running hours late. */
+const MAINTENANCE_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 2 * 60 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 60 * MINUTE };
+
 /** The job types that have a workflow; the API accepts exactly these. */
 export const JOB_TYPES = {
   price_alert: defineJobType({
@@ -92,6 +97,15 @@ export const JOB_TYPES = {
     taskParams: reportParams,
     activities: [createReportActivities],
     run: REPORT_RUN_OPTIONS,
+  }),
+  maintenance: defineJobType({
+    workflow: 'maintenanceWorkflow',
+    taskQueue: 'maintenance',
+    /** Maintenance works on Keel's own database. */
+    target: z.literal('database', { error: 'must be database' }),
+    taskParams: maintenanceParams,
+    activities: [createMaintenanceActivities],
+    run: MAINTENANCE_RUN_OPTIONS,
   }),
 } as const satisfies Record<string, JobTypeDefinition>;
 

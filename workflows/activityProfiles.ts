@@ -33,6 +33,13 @@ export const ACTIVITY_PROFILES = {
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   },
+  /** Long database upkeep (batched deletes, VACUUM): heartbeats as it goes, so a dead worker is noticed; retried for an hour. */
+  maintenance: {
+    startToCloseTimeout: '30 minutes',
+    scheduleToCloseTimeout: '1 hour',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  },
   /** Delivers a notification: receivers deduplicate by idempotency key, so patient retries are safe. */
   notify: {
     startToCloseTimeout: '15 seconds',

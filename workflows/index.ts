@@ -2,3 +2,4 @@
 export { priceAlertWorkflow } from './priceAlert.ts';
 export { indicatorAlertWorkflow } from './indicatorAlert.ts';
 export { reportWorkflow } from './report.ts';
+export { maintenanceWorkflow } from './maintenance.ts';

@@ -44,3 +44,12 @@ export interface ReportResult {
   trend: string;
   notification_sent: boolean;
 }
+
+export interface MaintenanceResult {
+  /** Rows deleted per table (tables missing from this database left out). */
+  deleted?: Record<string, number>;
+  /** The statements that refreshed statistics and returned free space. */
+  optimized?: string[];
+  /** What the schedule reconciler changed: job ids (schedule ids for `deleted`). */
+  reconciled?: { settled: number[]; recreated: number[]; updated: number[]; deleted: string[]; adopted_pause: number[] };
+}
