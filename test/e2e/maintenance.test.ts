@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)('maintenance on %s', (db) => {
   it('deletes rows past retention in batches and keeps recent and unfinished ones', async () => {
     const now = Date.now();
     const ago = (days: number) => new Date(now - days * DAY);
-    await inTransaction(platform.orm, async (em) => {
+    await inTransaction(platform.orm, (em) => {
       const run = (name: string, finished: Date | null, enqueued = ago(60)) =>
         em.create(JobRun, { workflow_id: `retention-${name}`, job_type: 'price_alert', job_id: 999, user_id: 1, status: finished ? 'COMPLETED' : 'RUNNING', scheduled_for: null, enqueued_at: enqueued, started_at: null, finished_at: finished, job_snapshot: {}, result: null, error: null, worker_id: null, temporal_run_id: null });
       for (const n of [1, 2, 3, 4, 5]) run(`old-${n}`, ago(31 + n));
@@ -59,6 +59,7 @@ describe.each(DATABASE_KINDS)('maintenance on %s', (db) => {
       alert('recent', ago(179));
       em.create(IdempotencyKey, { key: 'old', scope: 'POST /jobs', request_hash: 'x', response: null, created_at: ago(3) });
       em.create(IdempotencyKey, { key: 'recent', scope: 'POST /jobs', request_hash: 'x', response: null, created_at: ago(1) });
+      return Promise.resolve();
     });
     const [job] = await maintenanceJobs();
 
