@@ -1,4 +1,4 @@
-import type { JobRun, JobSchedule } from '../db/entities/index.ts';
+import type { Alert, JobRun, JobSchedule } from '../db/entities/index.ts';
 import type { LiveSchedule } from '../lib/jobScheduler.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -51,5 +51,21 @@ export function runView(run: JobRun) {
     worker_id: run.worker_id,
     workflow_id: run.workflow_id,
     temporal_run_id: run.temporal_run_id,
+  };
+}
+
+export function alertView(alert: Alert) {
+  return {
+    id: alert.id,
+    job_id: alert.job_id,
+    job_type: alert.job_type,
+    user_id: alert.user_id,
+    symbol: alert.symbol,
+    condition: alert.condition,
+    value: alert.value,
+    price: alert.price,
+    fired_at: iso(alert.fired_at),
+    workflow_id: alert.workflow_id,
+    temporal_run_id: alert.temporal_run_id,
   };
 }

@@ -63,6 +63,13 @@ describe.each(DATABASE_KINDS)('price alert modes on %s', (db) => {
     ]);
     expect(alerts.map((alert) => `${alert.workflow_id}/notify`)).toEqual(webhook.received.map((hook) => hook.headers['idempotency-key']));
     expect(alerts[0]!.fired_at).toBeInstanceOf(Date);
+
+    const listed = await platform.api('GET', `/jobs/${id}/alerts?limit=1`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([{ id: alerts[1]!.id, job_id: id, job_type: 'price_alert', user_id: 7, symbol: 'BTCUSDT', condition: 'crosses_above', value: 100, price: 100.5, fired_at: alerts[1]!.fired_at.toISOString(), workflow_id: alerts[1]!.workflow_id, temporal_run_id: alerts[1]!.temporal_run_id }]);
+    const rest = await platform.api('GET', `/jobs/${id}/alerts?cursor=${listed.body.next_cursor}`);
+    expect(rest.body).toMatchObject({ items: [{ id: alerts[0]!.id, price: 101 }], next_cursor: null });
+    expect((await platform.api('GET', '/jobs/999999/alerts')).status).toBe(404);
   });
 
   it('fires crosses_below on the way down only', async () => {
