@@ -10,6 +10,7 @@ import { createApiMetrics } from '../lib/metrics.ts';
 import { createOwnerAlerts } from '../lib/ownerAlerts.ts';
 import { createNotifier } from '../lib/notify/index.ts';
 import { CircuitBreakers } from '../lib/resilience.ts';
+import { ensureMaintenanceJob } from '../lib/systemJobs.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
 import { createApp } from './app.ts';
 
@@ -36,9 +37,12 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
   );
   // The fire ledger and the ENQUEUED watcher (README, "The fire ledger").
   const fires = startFireLedgerTasks({ ...runtime, metrics, notifier: createNotifier(runtime.config.notify, runtime.logger, new CircuitBreakers()), config: runtime.config.fires });
+  const scheduler = new JobScheduler(runtime);
+  // Keel's own schedules: created once, found again at every start; a failure here must not keep the API down.
+  await ensureMaintenanceJob({ ...runtime, scheduler }).catch((error: unknown) => runtime.logger.warn({ err: error }, 'could not ensure the maintenance job; it is tried again at the next start'));
   const app = createApp({
     ...runtime,
-    scheduler: new JobScheduler(runtime),
+    scheduler,
     reconciler,
     metrics,
   });

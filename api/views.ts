@@ -1,4 +1,4 @@
-import type { FireRecord, JobRun, JobSchedule } from '../db/entities/index.ts';
+import type { Alert, FireRecord, JobRun, JobSchedule } from '../db/entities/index.ts';
 import type { LiveSchedule } from '../lib/jobScheduler.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -64,5 +64,21 @@ export function fireView(fire: FireRecord) {
     delay_ms: fire.delay_ms ?? null,
     run_id: fire.run_id ?? null,
     settled_at: iso(fire.settled_at),
+  };
+}
+
+export function alertView(alert: Alert) {
+  return {
+    id: alert.id,
+    job_id: alert.job_id,
+    job_type: alert.job_type,
+    user_id: alert.user_id,
+    symbol: alert.symbol,
+    condition: alert.condition,
+    value: alert.value,
+    price: alert.price,
+    fired_at: iso(alert.fired_at),
+    workflow_id: alert.workflow_id,
+    temporal_run_id: alert.temporal_run_id,
   };
 }

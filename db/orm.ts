@@ -22,8 +22,8 @@ export function databaseKind(url: string): DatabaseKind {
   return url.startsWith('sqlite:') ? 'sqlite' : 'postgresql';
 }
 
-/** SQLite settings for a busy single-file database: concurrent readers, durable enough, FK-checked. */
-const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'];
+/** SQLite settings for a busy single-file database: free pages returned in steps (new files), concurrent readers, durable enough, FK-checked. */
+const SQLITE_PRAGMAS = ['auto_vacuum = INCREMENTAL', 'journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'];
 
 /** How long a PostgreSQL connect or pool checkout may take before the request fails as "database unavailable". */
 const CONNECT_TIMEOUT_MS = 3_000;

@@ -10,6 +10,9 @@ const port = z.coerce.number().int().min(1).max(65_535);
 const httpUrl = z.url({ protocol: /^https?$/ });
 const optionalHttpUrl = z.union([z.literal(''), httpUrl]);
 
+/** A table or column name, interpolated into SQL: plain lower-case identifiers only. */
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier');
+
 const overlapPolicy = z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']);
 /** A whole number in a range: seconds for durations, a count for max_instances. */
 const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -93,6 +96,14 @@ const configSchema = z
         notify_interval_ms: z.coerce.number().int().min(0).max(30 * 86_400_000).default(900_000),
       })
       .default({ ledger_interval_ms: 5_000, grace_ms: 30_000, watch_interval_ms: 2_000, notify_interval_ms: 900_000 }),
+    // The maintenance job: rows older than `days` by `column` go, in batches; Keel schedules it for itself at start-up.
+    maintenance: z.object({
+      system_job: z.union([z.boolean(), z.stringbool()]),
+      cron: z.string().min(1),
+      system_user_id: z.coerce.number().int().min(1).max(2_147_483_647),
+      batch_size: z.coerce.number().int().min(1).max(100_000),
+      retention: z.array(z.object({ table: sqlIdentifier, column: sqlIdentifier, days: z.coerce.number().int().min(1).max(36_500) })),
+    }),
     notify: z.object({
       channel: z.enum(['log', 'webhook', 'telegram']),
       webhook_url: optionalHttpUrl,
@@ -158,6 +169,9 @@ export const ENV_KEYS: Record<string, string> = {
   FIRES_GRACE_MS: 'fires.grace_ms',
   FIRES_WATCH_INTERVAL_MS: 'fires.watch_interval_ms',
   FIRES_NOTIFY_INTERVAL_MS: 'fires.notify_interval_ms',
+  MAINTENANCE_SYSTEM_JOB: 'maintenance.system_job',
+  MAINTENANCE_CRON: 'maintenance.cron',
+  MAINTENANCE_BATCH_SIZE: 'maintenance.batch_size',
 };
 
 /** Config keys whose values never leave the process in clear text. */

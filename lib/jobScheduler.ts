@@ -3,6 +3,7 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription
 import { JobRun, JobSchedule } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { enqueueRun } from '../db/repositories/jobRuns.ts';
+import { rearmPriceAlert, resetPriceAlertState } from '../db/repositories/priceAlertStates.ts';
 import { addJobSchedule, findJobSchedule, listJobSchedules, type JobScheduleFilter, type NewJobSchedule } from '../db/repositories/jobSchedules.ts';
 import type { OverlapPolicy } from '../db/entities/JobSchedule.ts';
 import type { Page } from '../db/pagination.ts';
@@ -125,7 +126,10 @@ export class JobScheduler {
       job.state = 'deleting';
     });
     await this.#withDeadline(() => deleteScheduleIfExists(this.#temporal, scheduleIdFor(id)));
-    await inTransaction(this.#orm, (em) => em.nativeDelete(JobSchedule, { id }));
+    await inTransaction(this.#orm, async (em) => {
+      await resetPriceAlertState(em, id);
+      await em.nativeDelete(JobSchedule, { id });
+    });
   }
 
   /** The stored job alone, without asking Temporal (for validating a change against it). */
@@ -164,6 +168,9 @@ export class JobScheduler {
         const job = await findJobSchedule(em, id);
         if (!job) throw new NotFoundError(`job ${id} does not exist`);
         Object.assign(job, changes, { next_run_at: nextRunAt, updated_at: new Date() });
+        // New params or another symbol: what earlier runs saw (previous price, a fired one-shot) no longer applies.
+        if (patch.task_params !== undefined || patch.target !== undefined) await resetPriceAlertState(em, id);
+        else if (patch.enabled === true) await rearmPriceAlert(em, id);
         return job;
       });
     } catch (error) {
@@ -246,6 +253,8 @@ export class JobScheduler {
         if (!job) throw new NotFoundError(`job ${id} does not exist`);
         // A resume starts the failure count afresh, so pause_on_failure does not pause it again at the next failure.
         Object.assign(job, { enabled: !paused, pause_note: paused ? note : null, updated_at: new Date(), ...(paused ? {} : { failures_reset_at: new Date() }) });
+        // Resuming a one-shot alert that fired (or a disarmed re-arm alert) lets it fire again.
+        if (!paused) await rearmPriceAlert(em, id);
         return job;
       });
     } catch (error) {

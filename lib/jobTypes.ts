@@ -1,12 +1,17 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
+import { createAlertActivities } from '../activities/alerts.ts';
 import { createIndicatorActivities } from '../activities/indicators.ts';
+import { createMaintenanceActivities } from '../activities/maintenance.ts';
 import { createMarketDataActivities } from '../activities/marketData.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
+import { createReportActivities } from '../activities/reports.ts';
 import type * as workflows from '../workflows/index.ts';
 import type { JobInput } from '../workflows/types.ts';
 import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
+import { maintenanceParams } from './jobParams/maintenance.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
+import { reportParams } from './jobParams/report.ts';
 import type { WorkerServices } from '../workers/services.ts';
 import type { Config } from './config.ts';
 import { TASK_QUEUES, type TaskQueue } from './taskQueues.ts';
@@ -61,6 +66,12 @@ const symbol = z.string().regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol 
 /** Alerts: a slow run is not doubled up, one fire waits behind it; a fire more than a minute late is stale. */
 const ALERT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE };
 
+/** Reports: a late one is still worth having, but never two of the same job at once. */
+const REPORT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 10 * MINUTE };
+
+/** Maintenance: never two at once; a pass missed while the server was down is not worth running hours late. */
+const MAINTENANCE_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 2 * 60 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 60 * MINUTE };
+
 /** The job types that have a workflow; the API accepts exactly these. */
 export const JOB_TYPES = {
   price_alert: defineJobType({
@@ -68,7 +79,7 @@ export const JOB_TYPES = {
     taskQueue: 'alerts',
     target: symbol,
     taskParams: priceAlertParams,
-    activities: [createMarketDataActivities, createNotificationActivities],
+    activities: [createMarketDataActivities, createAlertActivities, createNotificationActivities],
     run: ALERT_RUN_OPTIONS,
   }),
   indicator_alert: defineJobType({
@@ -76,8 +87,25 @@ export const JOB_TYPES = {
     taskQueue: 'alerts',
     target: symbol,
     taskParams: indicatorAlertParams,
-    activities: [createIndicatorActivities, createNotificationActivities],
+    activities: [createIndicatorActivities, createAlertActivities, createNotificationActivities],
     run: ALERT_RUN_OPTIONS,
+  }),
+  report: defineJobType({
+    workflow: 'reportWorkflow',
+    taskQueue: 'reports',
+    target: symbol,
+    taskParams: reportParams,
+    activities: [createReportActivities],
+    run: REPORT_RUN_OPTIONS,
+  }),
+  maintenance: defineJobType({
+    workflow: 'maintenanceWorkflow',
+    taskQueue: 'maintenance',
+    /** Maintenance works on Keel's own database. */
+    target: z.literal('database', { error: 'must be database' }),
+    taskParams: maintenanceParams,
+    activities: [createMaintenanceActivities],
+    run: MAINTENANCE_RUN_OPTIONS,
   }),
 } as const satisfies Record<string, JobTypeDefinition>;
 

@@ -11,7 +11,7 @@ export interface WorkerServices {
   config: Config;
   orm: Orm;
   logger: Logger;
-  /** The client side of Temporal, for activities that change schedules (a failure streak pausing its job). */
+  /** The client side of Temporal, for activities that change jobs the way the API does (a failure streak or a one-shot alert pausing its job). */
   temporal: TemporalClient;
   /** Names the worker process in every run it records. */
   workerId: string;

@@ -19,6 +19,27 @@ export const ACTIVITY_PROFILES = {
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   },
+  /** Writes Keel's own database (and, for a job change, Temporal): idempotent per run, retried while the database recovers. */
+  database: {
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '10 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  },
+  /** Reads candles, computes and renders a report: a few seconds of work, worth retrying for a few minutes. */
+  report: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: '5 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  },
+  /** Long database upkeep (batched deletes, VACUUM): heartbeats as it goes, so a dead worker is noticed; retried for an hour. */
+  maintenance: {
+    startToCloseTimeout: '30 minutes',
+    scheduleToCloseTimeout: '1 hour',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  },
   /** Delivers a notification: receivers deduplicate by idempotency key, so patient retries are safe. */
   notify: {
     startToCloseTimeout: '15 seconds',

@@ -1,3 +1,5 @@
 // The one workflowsPath: every job workflow the workers can run.
 export { priceAlertWorkflow } from './priceAlert.ts';
 export { indicatorAlertWorkflow } from './indicatorAlert.ts';
+export { reportWorkflow } from './report.ts';
+export { maintenanceWorkflow } from './maintenance.ts';

@@ -1,28 +1,39 @@
 import { workflowInfo } from '@temporalio/workflow';
+import type { AlertActivities } from '../activities/alerts.ts';
 import type { MarketDataActivities } from '../activities/marketData.ts';
 import type { NotificationActivities } from '../activities/notifications.ts';
 import type { PriceAlertParams } from '../lib/jobParams/priceAlert.ts';
 import { activitiesWithProfile } from './activityProfiles.ts';
-import { priceConditionHolds } from './priceCondition.ts';
+import type { PriceObservation } from './priceCondition.ts';
 import type { JobInput, PriceAlertResult } from './types.ts';
 
-const { getPrice } = activitiesWithProfile<MarketDataActivities>('market_data');
+const { getPrice, getPriceChange } = activitiesWithProfile<MarketDataActivities>('market_data');
+const { advancePriceAlert, recordAlert, disableJob } = activitiesWithProfile<AlertActivities>('database');
 const { sendNotification } = activitiesWithProfile<NotificationActivities>('notify');
 
-/** Reads the symbol's price, checks the condition and, when it holds, notifies once. */
+/**
+ * Reads the symbol's price (and its move over the timeframe for `change_pct`), decides against the job's stored state
+ * (previous price, armed), and when it fires records the alert, notifies once and, for a one-shot alert, disables the job.
+ */
 export async function priceAlertWorkflow(job: JobInput<PriceAlertParams>): Promise<PriceAlertResult> {
-  const { condition, value } = job.task_params;
-  const { price } = await getPrice(job.target);
-  const triggered = priceConditionHolds(condition, value, price);
-  if (!triggered) return { alert_triggered: false, current_price: price, notification_sent: false };
+  const { condition, value, timeframe, mode } = job.task_params;
+  const { workflowId, runId } = workflowInfo();
+  const observation: PriceObservation = condition === 'change_pct' ? await getPriceChange(job.target, timeframe) : { price: (await getPrice(job.target)).price };
+  const { price } = observation;
+  const shownChange = observation.change_pct === undefined ? {} : { change_pct: Number(observation.change_pct.toFixed(4)) };
+  const { triggered } = await advancePriceAlert({ job_id: job.job_id, workflow_id: workflowId, params: { condition, value, mode }, observation });
+  if (!triggered) return { alert_triggered: false, current_price: price, ...shownChange, notification_sent: false };
 
+  await recordAlert({ job_id: job.job_id, job_type: job.job_type, user_id: job.user_id, symbol: job.target, condition, value, price, fired_at: new Date().toISOString(), workflow_id: workflowId, temporal_run_id: runId });
+  const what = condition === 'change_pct' ? `moved ${shownChange.change_pct}% on ${timeframe} (threshold ${value}%)` : `${condition.replace('_', ' ')} ${value}`;
   const delivery = await sendNotification({
-    idempotency_key: `${workflowInfo().workflowId}/notify`,
+    idempotency_key: `${workflowId}/notify`,
     title: `Price alert: ${job.name}`,
-    text: `${job.target} is ${price}, ${condition} ${value}`,
+    text: `${job.target} is ${price}, ${what}`,
     job_id: job.job_id,
     user_id: job.user_id,
-    data: { symbol: job.target, price, condition, value },
+    data: { symbol: job.target, price, condition, value, ...shownChange },
   });
-  return { alert_triggered: true, current_price: price, notification_sent: delivery.delivered };
+  const disabled = mode === 'once' ? await disableJob(job.job_id, `one-shot price alert fired in ${workflowId}`) : false;
+  return { alert_triggered: true, current_price: price, ...shownChange, notification_sent: delivery.delivered, ...(mode === 'once' ? { job_disabled: disabled } : {}) };
 }

@@ -22,7 +22,11 @@ export interface JobMemo {
 export interface PriceAlertResult {
   alert_triggered: boolean;
   current_price: number;
+  /** For `change_pct`: the move over the timeframe, in percent. */
+  change_pct?: number;
   notification_sent: boolean;
+  /** For a one-shot alert that fired: whether its job was disabled (false when it was already gone). */
+  job_disabled?: boolean;
 }
 
 export interface IndicatorAlertResult {
@@ -32,4 +36,20 @@ export interface IndicatorAlertResult {
   value: number;
   current_price: number;
   notification_sent: boolean;
+}
+
+export interface ReportResult {
+  report_id: number;
+  last_price: number;
+  trend: string;
+  notification_sent: boolean;
+}
+
+export interface MaintenanceResult {
+  /** Rows deleted per table (tables missing from this database left out). */
+  deleted?: Record<string, number>;
+  /** The statements that refreshed statistics and returned free space. */
+  optimized?: string[];
+  /** What the schedule reconciler changed: job ids (schedule ids for `deleted`). */
+  reconciled?: { settled: number[]; recreated: number[]; updated: number[]; deleted: string[]; adopted_pause: number[] };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { inTransaction, type Orm } from '../../db/orm.ts';
 import { decodeCursor } from '../../db/pagination.ts';
 import { listFires } from '../../db/repositories/fireRecords.ts';
+import { listAlerts } from '../../db/repositories/alerts.ts';
 import { listRuns } from '../../db/repositories/jobRuns.ts';
 import { findJobSchedule } from '../../db/repositories/jobSchedules.ts';
 import { RUN_STATUSES } from '../../db/entities/index.ts';
@@ -18,7 +19,7 @@ import type { TemporalClient } from '../../lib/temporal.ts';
 import { idempotent } from '../idempotency.ts';
 import { assertEndAfterStart, instant, jobPolicyFields, overlapPolicy } from '../jobPolicyFields.ts';
 import { fieldErrorsOf, idText, INT32_MAX, jsonBody, optionalJsonBody, pathParamsOf, positiveInt32, queryOf, text } from '../validation.ts';
-import { fireView, jobView, jobWithScheduleView, runView } from '../views.ts';
+import { alertView, fireView, jobView, jobWithScheduleView, runView } from '../views.ts';
 
 export interface JobsDeps {
   orm: Orm;
@@ -80,6 +81,7 @@ const booleanText = z.enum(['true', 'false']).transform((value) => value === 'tr
 
 const listJobsQuery = z.object({ job_type: text().max(64).optional(), user_id: idText.optional(), enabled: booleanText.optional(), cursor, limit });
 const listRunsQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), cursor, limit });
+const listAlertsQuery = z.object({ cursor, limit });
 
 /** A fires cursor is the nominal time (ms) of the last item seen. */
 const fireCursor = text()
@@ -192,5 +194,15 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
         return listRuns(em, { ...query, job_id: id });
       });
       return c.json({ items: page.items.map(runView), next_cursor: page.next_cursor });
+    })
+    // The alerts the job fired, newest first.
+    .get('/:id/alerts', async (c) => {
+      const { id } = pathParamsOf(c, idParam);
+      const query = queryOf(c, listAlertsQuery);
+      const page = await inTransaction(orm, async (em) => {
+        if (!(await findJobSchedule(em, id))) throw new NotFoundError(`job ${id} does not exist`);
+        return listAlerts(em, { ...query, job_id: id });
+      });
+      return c.json({ items: page.items.map(alertView), next_cursor: page.next_cursor });
     });
 }

@@ -26,7 +26,8 @@ export const JobRunSchema = defineEntity({
     scheduled_for: p.datetime().nullable(),
     enqueued_at: p.datetime(),
     started_at: p.datetime().nullable(),
-    finished_at: p.datetime().nullable(),
+    // Indexed for retention: maintenance deletes finished runs by age.
+    finished_at: p.datetime().nullable().index(),
     job_snapshot: p.json<Record<string, unknown>>(),
     result: p.json<Record<string, unknown>>().nullable(),
     error: p.json<RunError>().nullable(),

@@ -6,6 +6,7 @@ import { PostgresqlIdempotencyKeys, SqliteIdempotencyKeys } from './Migration202
 import { PostgresqlJobSchedulePolicies, SqliteJobSchedulePolicies } from './Migration20261202_jobSchedulePolicies.ts';
 import { PostgresqlFailureStreak, SqliteFailureStreak } from './Migration20261203_failureStreak.ts';
 import { PostgresqlFireLedger, SqliteFireLedger } from './Migration20261210_fireLedger.ts';
+import { PostgresqlAlertsReports, SqliteAlertsReports } from './Migration20261210_alertsReports.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261202_jobSchedulePolicies', class: SqliteJobSchedulePolicies },
     { name: 'Migration20261203_failureStreak', class: SqliteFailureStreak },
     { name: 'Migration20261210_fireLedger', class: SqliteFireLedger },
+    { name: 'Migration20261210_alertsReports', class: SqliteAlertsReports },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -24,6 +26,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261202_jobSchedulePolicies', class: PostgresqlJobSchedulePolicies },
     { name: 'Migration20261203_failureStreak', class: PostgresqlFailureStreak },
     { name: 'Migration20261210_fireLedger', class: PostgresqlFireLedger },
+    { name: 'Migration20261210_alertsReports', class: PostgresqlAlertsReports },
   ],
 };
 

@@ -6,6 +6,8 @@ export interface Notification {
   job_id: number;
   user_id: number;
   data: Record<string, unknown>;
+  /** A picture to send with the text (a report's chart), PNG bytes in base64. */
+  image_png_base64?: string;
 }
 
 export interface Delivery {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { JobSchedule } from '../../db/entities/index.ts';
+import { Alert, JobSchedule } from '../../db/entities/index.ts';
 import { inTransaction } from '../../db/orm.ts';
 import { binanceKlines, startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
 import { indicatorAlertJob } from '../helpers/jobs.ts';
@@ -53,6 +53,10 @@ describe('indicator alert through the API', () => {
     expect(webhook.received).toHaveLength(1);
     expect(webhook.received[0]!.headers['idempotency-key']).toBe(`${run.workflow_id}/notify`);
     expect(webhook.received[0]!.body).toMatchObject({ job_id: created.body.id, data: { symbol: 'BTCUSDT', task_params: { indicator: 'rsi', value: 40 }, price: 50 } });
+    const alerts = await inTransaction(platform.orm, (em) => em.find(Alert, { job_id: created.body.id }));
+    expect(alerts.map(({ job_type, symbol, condition, value, price, workflow_id }) => ({ job_type, symbol, condition, value, price, workflow_id }))).toEqual([
+      { job_type: 'indicator_alert', symbol: 'BTCUSDT', condition: 'rsi below', value: 40, price: 50, workflow_id: run.workflow_id },
+    ]);
   });
 
   it('fires a cross on the last two closed values', async () => {

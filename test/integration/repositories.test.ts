@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRun, JobSchedule } from '../../db/entities/index.ts';
 import { inTransaction, initORM, isMigrated, migrate, type Orm } from '../../db/orm.ts';
+import { recordFiredAlert, listAlerts } from '../../db/repositories/alerts.ts';
+import { loadPriceAlertState, rearmPriceAlert, resetPriceAlertState, savePriceAlertState } from '../../db/repositories/priceAlertStates.ts';
 import { countRunsByTypeAndStatus, enqueueRun, findRun, listRuns, markRunFinished, markRunStarted } from '../../db/repositories/jobRuns.ts';
 import { addJobSchedule, findJobSchedule, listJobSchedules } from '../../db/repositories/jobSchedules.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
@@ -28,7 +30,7 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
     database = await createTestDatabase(kind);
     orm = await initORM({ url: database.url });
     expect(await isMigrated(orm)).toBe(false);
-    expect(await migrate(orm)).toEqual(['Migration20261127_initial', 'Migration20261201_jobScheduleState', 'Migration20261201_idempotencyKeys', 'Migration20261202_jobSchedulePolicies', 'Migration20261203_failureStreak', 'Migration20261210_fireLedger']);
+    expect(await migrate(orm)).toEqual(['Migration20261127_initial', 'Migration20261201_jobScheduleState', 'Migration20261201_idempotencyKeys', 'Migration20261202_jobSchedulePolicies', 'Migration20261203_failureStreak', 'Migration20261210_fireLedger', 'Migration20261210_alertsReports']);
   });
 
   afterAll(async () => {
@@ -126,6 +128,39 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
         { job_type: 'price_alert', status: 'FAILED', count: 1 },
       ]),
     );
+  });
+
+  it('records a fired alert once per run, and lists a job\'s alerts newest first', async () => {
+    const fired = (workflow_id: string, price: number) => ({ job_id: 70, job_type: 'price_alert', user_id: 1, symbol: 'BTCUSDT', condition: 'crosses_above', value: 100.5, price, fired_at: new Date('2026-01-01T00:00:00Z'), workflow_id, temporal_run_id: 'r' });
+    for (const [workflowId, price] of [['job-70-a', 101.25], ['job-70-a', 999], ['job-70-b', 102]] as const) {
+      await inTransaction(orm, async (em) => {
+        await recordFiredAlert(em, fired(workflowId, price));
+        await em.flush();
+      });
+    }
+    const page = await inTransaction(orm, (em) => listAlerts(em, { job_id: 70, limit: 10 }));
+    expect(page.items.map((alert) => [alert.workflow_id, alert.value, alert.price])).toEqual([
+      ['job-70-b', 100.5, 102],
+      ['job-70-a', 100.5, 101.25],
+    ]);
+  });
+
+  it('keeps a price alert\'s state per job, written only over the state it read', async () => {
+    const load = () => inTransaction(orm, (em) => loadPriceAlertState(em, 71));
+    expect((await load()).state).toEqual({ last_price: null, armed: true });
+    expect(await inTransaction(orm, (em) => savePriceAlertState(em, 71, null, { last_price: 99.5, armed: true, workflow_id: 'job-71-a', triggered: false }))).toBe(true);
+    // A second first run loses on the primary key; a run that read before 'a' wrote changes nothing.
+    await expect(inTransaction(orm, (em) => savePriceAlertState(em, 71, null, { last_price: 1, armed: true, workflow_id: 'job-71-x', triggered: false }))).rejects.toThrow(/unique|primary|constraint/i);
+    expect(await inTransaction(orm, (em) => savePriceAlertState(em, 71, 'job-71-old', { last_price: 1, armed: true, workflow_id: 'job-71-y', triggered: false }))).toBe(false);
+    expect(await inTransaction(orm, (em) => savePriceAlertState(em, 71, 'job-71-a', { last_price: 101.25, armed: false, workflow_id: 'job-71-b', triggered: true }))).toBe(true);
+    const { state, row } = await load();
+    expect(state).toEqual({ last_price: 101.25, armed: false });
+    expect(row).toMatchObject({ workflow_id: 'job-71-b', triggered: true });
+
+    await inTransaction(orm, (em) => rearmPriceAlert(em, 71));
+    expect((await load()).state).toEqual({ last_price: 101.25, armed: true });
+    await inTransaction(orm, (em) => resetPriceAlertState(em, 71));
+    expect((await load()).row).toBeNull();
   });
 
   it('refuses a second run with the same workflow ID', async () => {

@@ -38,11 +38,12 @@ describe('GET /health and the task queues', () => {
     try {
       const worker = await createKeelWorker({ connection, namespace, queue: 'alerts', services });
       const running = worker.run();
+      // Only the alerts queue gets a worker here: its check passes, the other queues' still fail.
       const after = await eventually(async () => {
-        const response = await fetch(`${platform.apiUrl}/health`);
-        return response.status === 200 ? response.json() : undefined;
+        const body = (await (await fetch(`${platform.apiUrl}/health`)).json()) as { checks: Record<string, { status: string }[]> };
+        return body.checks['task_queue:alerts']?.[0]?.status === 'pass' ? body : undefined;
       });
-      expect(after).toMatchObject({ status: 'pass', checks: { 'task_queue:alerts': [{ status: 'pass' }] } });
+      expect(after).toMatchObject({ checks: { 'task_queue:alerts': [{ status: 'pass' }] } });
       worker.shutdown();
       await running;
     } finally {

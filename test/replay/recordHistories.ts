@@ -15,24 +15,20 @@ import { ensureTemporalCli } from '../../scripts/temporalCli.ts';
 import { startTemporalDevServer } from '../../scripts/temporalDevServer.ts';
 import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/createWorker.ts';
 import { createWorkerServices } from '../../workers/services.ts';
-import { JOB_TYPES } from '../../lib/jobTypes.ts';
+import { activeTaskQueues, JOB_TYPES } from '../../lib/jobTypes.ts';
 import type { NewJobSchedule } from '../../db/repositories/jobSchedules.ts';
 import { binanceKlines, startFakeBinance } from '../helpers/fakeBinance.ts';
 
 // `npm run test:record-histories`: runs every scenario below for real and saves each run's history under
 // test/replay/histories/, which the replay test replays against the current workflow code on every test run.
 
-/** A price alert job as the API stores it: params parsed by the job type's schema. */
-function priceAlert(target: string, params: Record<string, unknown>): NewJobSchedule {
-  const task_params = JOB_TYPES.price_alert.taskParams.parse(params);
-  return { name: `replay ${target}`, job_type: 'price_alert', target, task_params, cron: '0 0 1 1 *', timezone: 'UTC', enabled: true, user_id: 1 };
+/** A job as the API stores it: params parsed by the job type's schema. */
+function jobOf(jobType: keyof typeof JOB_TYPES, target: string, params: Record<string, unknown>): NewJobSchedule {
+  const task_params = JOB_TYPES[jobType].taskParams.parse(params);
+  return { name: `replay ${target}`, job_type: jobType, target, task_params, cron: '0 0 1 1 *', timezone: 'UTC', enabled: true, user_id: 1 };
 }
-
-/** An indicator alert job as the API stores it. */
-function indicatorAlert(target: string, params: Record<string, unknown>): NewJobSchedule {
-  const task_params = JOB_TYPES.indicator_alert.taskParams.parse(params);
-  return { name: `replay ${target}`, job_type: 'indicator_alert', target, task_params, cron: '0 0 1 1 *', timezone: 'UTC', enabled: true, user_id: 1 };
-}
+const priceAlert = (target: string, params: Record<string, unknown>) => jobOf('price_alert', target, params);
+const indicatorAlert = (target: string, params: Record<string, unknown>) => jobOf('indicator_alert', target, params);
 
 /** A run of the job that is going already (as another worker would have it), so a job with max_instances 1 refuses the next. */
 async function oneRunGoing(orm: Orm, jobId: number): Promise<void> {
@@ -42,21 +38,28 @@ async function oneRunGoing(orm: Orm, jobId: number): Promise<void> {
   });
 }
 
-/** One recorded run: a job created and triggered once. Add one when you add a job type or a path through a workflow. */
-const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number }; before?: (orm: Orm, jobId: number) => Promise<void> }[] = [
+/** One recorded run: a job created and triggered once, or once per entry of `prices` (BTCUSDT's price for that run; the last run is saved); `before` prepares the database. Add one when you add a job type or a path through a workflow. */
+const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number }; prices?: string[]; before?: (orm: Orm, jobId: number) => Promise<void> }[] = [
   { name: 'price-alert-fires', job: priceAlert('BTCUSDT', { condition: 'above', value: 1 }) },
   { name: 'price-alert-holds-back', job: priceAlert('BTCUSDT', { condition: 'below', value: 1 }) },
   { name: 'price-alert-invalid-symbol', job: priceAlert('NOPEUSDT', { condition: 'above', value: 1 }) },
+  { name: 'price-alert-one-shot-fires', job: priceAlert('BTCUSDT', { condition: 'above', value: 1, mode: 'once' }) },
+  { name: 'price-alert-change-pct-fires', job: priceAlert('BTCUSDT', { condition: 'change_pct', value: 0.1, timeframe: '1h' }) },
+  { name: 'price-alert-cross-first-run', job: priceAlert('BTCUSDT', { condition: 'crosses_above', value: 1 }) },
+  { name: 'price-alert-cross-fires', job: priceAlert('BTCUSDT', { condition: 'crosses_above', value: 50_000, mode: 'rearm' }), prices: ['49000.00', '50150.00'] },
   { name: 'indicator-alert-fires', job: indicatorAlert('BTCUSDT', { indicator: 'rsi', condition: 'below', value: 100 }) },
   { name: 'indicator-alert-holds-back', job: indicatorAlert('BTCUSDT', { indicator: 'rsi', condition: 'above', value: 100 }) },
   { name: 'price-alert-refused-max-instances', job: { ...priceAlert('BTCUSDT', { condition: 'above', value: 1 }), max_instances: 1 }, before: oneRunGoing },
+  { name: 'report-delivered', job: jobOf('report', 'BTCUSDT', { interval: '1h', candles: 60 }) },
+  { name: 'maintenance-all-tasks', job: { ...jobOf('maintenance', 'database', {}), user_id: 2_147_483_647 } },
 ];
 
 const run = promisify(execFile);
 const cli = await ensureTemporalCli();
 const outDir = join(import.meta.dirname, 'histories');
 const dataDir = mkdtempSync(join(tmpdir(), 'keel-record-'));
-const binance = await startFakeBinance({ BTCUSDT: '50150.00' }, { BTCUSDT: binanceKlines(Array.from({ length: 80 }, (_, i) => 50_000 + 100 * Math.sin(i))) });
+// The open candle closes under the ticker's price, so a change_pct alert fires; the rest reads the swinging closed candles.
+const binance = await startFakeBinance({ BTCUSDT: '50150.00' }, { BTCUSDT: binanceKlines(Array.from({ length: 80 }, (_, i) => 50_000 + 100 * Math.sin(i)), { openClose: 50_000 }) });
 const server = await startTemporalDevServer({ port: await findFreePort(), headless: true });
 const config = loadConfig({
   CONFIG_DIR: join(import.meta.dirname, '..', '..', 'config'),
@@ -71,29 +74,32 @@ const logger = createLogger(config, { role: 'record-histories' });
 installTemporalRuntime(logger);
 const platform = await bootPlatform(config, logger, { migrations: 'apply' });
 const connection = await connectWorker(config.temporal);
-const worker = await createKeelWorker({
-  connection,
-  namespace: config.temporal.namespace,
-  queue: 'alerts',
-  services: createWorkerServices(config, { orm: platform.orm, temporal: platform.temporal, logger, workerId: workerIdentity('alerts') }),
-});
+const workers = await Promise.all(
+  activeTaskQueues().map((queue) =>
+    createKeelWorker({ connection, namespace: config.temporal.namespace, queue, services: createWorkerServices(config, { orm: platform.orm, temporal: platform.temporal, logger, workerId: workerIdentity(queue) }) }),
+  ),
+);
 const scheduler = new JobScheduler({ ...platform, logger });
 
-await worker.runUntil(async () => {
-  mkdirSync(outDir, { recursive: true });
-  for (const scenario of SCENARIOS) {
-    const job = await scheduler.create(scenario.job);
-    await scenario.before?.(platform.orm, job.id);
-    const { workflow_id } = await scheduler.trigger(job.id);
-    const handle = platform.temporal.client.workflow.getHandle(workflow_id);
-    await handle.result().catch(() => undefined);
-    // The CLI writes the history JSON that `temporal workflow show` and the SDK's replayer both read.
-    const { stdout } = await run(cli, ['workflow', 'show', '--address', server.address, '--namespace', config.temporal.namespace, '--workflow-id', workflow_id, '--output', 'json']);
-    writeFileSync(join(outDir, `${scenario.name}.json`), stdout);
-    process.stdout.write(`recorded ${scenario.name} (${workflow_id})\n`);
-    await scheduler.delete(job.id);
+const running = workers.map((worker) => worker.run());
+mkdirSync(outDir, { recursive: true });
+for (const scenario of SCENARIOS) {
+  const job = await scheduler.create(scenario.job);
+  await scenario.before?.(platform.orm, job.id);
+  let workflowId = '';
+  for (const price of scenario.prices ?? ['50150.00']) {
+    binance.prices.set('BTCUSDT', price);
+    ({ workflow_id: workflowId } = await scheduler.trigger(job.id));
+    await platform.temporal.client.workflow.getHandle(workflowId).result().catch(() => undefined);
   }
-});
+  // The CLI writes the history JSON that `temporal workflow show` and the SDK's replayer both read.
+  const { stdout } = await run(cli, ['workflow', 'show', '--address', server.address, '--namespace', config.temporal.namespace, '--workflow-id', workflowId, '--output', 'json']);
+  writeFileSync(join(outDir, `${scenario.name}.json`), stdout);
+  process.stdout.write(`recorded ${scenario.name} (${workflowId})\n`);
+  await scheduler.delete(job.id);
+}
+for (const worker of workers) worker.shutdown();
+await Promise.all(running);
 
 await connection.close();
 await platform.close();

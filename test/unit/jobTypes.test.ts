@@ -27,7 +27,7 @@ describe('the job type registry', () => {
   });
 
   it('parses price alert params with their defaults, as the seed sends them', () => {
-    expect(JOB_TYPES.price_alert.taskParams.parse({ condition: 'above', value: 50_000 })).toEqual({ condition: 'above', value: 50_000, timeframe: '1m' });
+    expect(JOB_TYPES.price_alert.taskParams.parse({ condition: 'above', value: 50_000 })).toEqual({ condition: 'above', value: 50_000, timeframe: '1m', mode: 'every_time' });
     expect(JOB_TYPES.price_alert.taskParams.parse({ condition: 'above', value: 50_000, timeframe: '5m' })).toMatchObject({ timeframe: '5m' });
     expect(JOB_TYPES.price_alert.taskParams.safeParse({ condition: 'above', value: 50_000, timeframe: '7m' }).success).toBe(false);
   });
