@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { BUILT_IN_RETRY_POLICIES, RETRY_STRATEGIES, RETRYABLE_CATEGORIES, type RetryPolicyConfig } from './retryStrategies.ts';
 
 export const APP_ENVS = ['development', 'test', 'staging', 'production'] as const;
 
@@ -12,6 +13,27 @@ const optionalHttpUrl = z.union([z.literal(''), httpUrl]);
 const overlapPolicy = z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']);
 /** A whole number in a range: seconds for durations, a count for max_instances. */
 const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** A retry policy in YAML: any field left out comes from the built-in policy of that name, else from `default`. */
+const retryPolicyOverlay = z.object({
+  max_attempts: wholeNumber(0, 1_000).optional(),
+  base_delay: z.coerce.number().min(0.001).max(3_600).optional(),
+  strategy: z.enum(RETRY_STRATEGIES).optional(),
+  backoff_factor: z.coerce.number().min(1).max(100).optional(),
+  max_delay: z.coerce.number().min(0.001).max(86_400).optional(),
+  jitter: z.union([z.boolean(), z.stringbool()]).optional(),
+  retry_on: z.array(z.enum(RETRYABLE_CATEGORIES)).optional(),
+});
+
+/** The built-in policies with the YAML's overlaid by name: every name a profile uses is always there. */
+function effectiveRetryPolicies(overlays: Record<string, z.infer<typeof retryPolicyOverlay>> = {}): Record<string, RetryPolicyConfig> {
+  const policies = { ...BUILT_IN_RETRY_POLICIES };
+  for (const [name, overlay] of Object.entries(overlays)) {
+    const defined = Object.fromEntries(Object.entries(overlay).filter(([, value]) => value !== undefined));
+    policies[name] = { ...(policies[name] ?? policies.default!), ...defined };
+  }
+  return policies;
+}
 
 const configSchema = z
   .object({
@@ -79,6 +101,10 @@ const configSchema = z
       telegram_api_base_url: httpUrl,
       timeout_ms: z.coerce.number().int().min(100).max(120_000),
     }),
+    // The seed's error handling: named retry policies (lib/retryStrategies.ts has the built-in ones).
+    error_handling: z
+      .object({ retry_policies: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), retryPolicyOverlay).optional().transform(effectiveRetryPolicies) })
+      .default({ retry_policies: effectiveRetryPolicies() }),
   })
   .superRefine((config, ctx) => {
     if (config.notify.channel === 'webhook' && !config.notify.webhook_url) {

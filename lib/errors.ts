@@ -8,12 +8,15 @@ export interface KeelErrorOptions {
   type: string;
   retryable: boolean;
   cause?: unknown;
+  /** When the failing side said how long to wait (a 429's Retry-After, an open circuit): the next retry waits this long. */
+  retryAfterMs?: number;
 }
 
 export class KeelError extends Error {
   readonly category: ErrorCategory;
   readonly type: string;
   readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: KeelErrorOptions) {
     super(message, { cause: options.cause });
@@ -21,6 +24,7 @@ export class KeelError extends Error {
     this.category = options.category;
     this.type = options.type;
     this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -34,8 +38,8 @@ export class ApiError extends KeelError {
   readonly status: number;
   readonly body: unknown;
 
-  constructor(message: string, status: number, body: unknown) {
-    super(message, { category: 'api', type: 'ApiError', retryable: status >= 500 || status === 408 || status === 429 });
+  constructor(message: string, status: number, body: unknown, retryAfterMs?: number) {
+    super(message, { category: 'api', type: 'ApiError', retryable: status >= 500 || status === 408 || status === 429, retryAfterMs });
     this.status = status;
     this.body = body;
   }

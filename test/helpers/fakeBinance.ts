@@ -11,6 +11,8 @@ export interface FakeBinance extends LoopbackServer {
   /** The next `count` requests answer `status` (a fault the client must survive or report). */
   failNext(count: number, status: number): void;
   requests: string[];
+  /** When each request arrived (performance.now()), faults included: retry pacing is read from these. */
+  arrivals: number[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -35,10 +37,12 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
   const table = new Map(Object.entries(prices));
   const klineTable = new Map(Object.entries(klines));
   const requests: string[] = [];
+  const arrivals: number[] = [];
   let faults = { count: 0, status: 500 };
   const server = await startLoopbackServer((req, _body, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(url.pathname + url.search);
+    arrivals.push(performance.now());
     if (url.pathname !== '/api/v3/ticker/price' && url.pathname !== '/api/v3/klines') return sendJson(res, 404, { code: -1, msg: 'not found' });
     if (faults.count > 0) {
       faults.count -= 1;
@@ -56,5 +60,5 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
     if (!price) return sendJson(res, 400, { code: -1121, msg: 'Invalid symbol.' });
     sendJson(res, 200, { symbol, price });
   });
-  return { ...server, prices: table, klines: klineTable, requests, failNext: (count, status) => (faults = { count, status }) };
+  return { ...server, prices: table, klines: klineTable, requests, arrivals, failNext: (count, status) => (faults = { count, status }) };
 }
