@@ -1,4 +1,4 @@
-import type { JobRun, JobSchedule } from '../db/entities/index.ts';
+import type { ErrorEvent, JobRun, JobSchedule } from '../db/entities/index.ts';
 import type { LiveSchedule } from '../lib/jobScheduler.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -51,5 +51,22 @@ export function runView(run: JobRun) {
     worker_id: run.worker_id,
     workflow_id: run.workflow_id,
     temporal_run_id: run.temporal_run_id,
+  };
+}
+
+export function errorEventView(event: ErrorEvent) {
+  return {
+    event_id: event.event_id,
+    timestamp: iso(event.timestamp),
+    severity: event.severity,
+    component: event.component,
+    error_type: event.error_type,
+    message: event.message,
+    context: event.context ?? null,
+    stack_trace: event.stack_trace ?? null,
+    user_id: event.user_id ?? null,
+    session_id: event.session_id ?? null,
+    resolved: event.resolved,
+    resolution_time: iso(event.resolution_time),
   };
 }

@@ -50,6 +50,40 @@ export function businessError(type: string, message: string, cause?: unknown): K
   return new KeelError(message, { category: 'business', type, retryable: false, cause });
 }
 
+export type Severity = 'critical' | 'error' | 'warning' | 'info';
+
+/** What an error is, once classified: the fields an ErrorEvent and an activity failure take from it. */
+export interface ErrorDescription {
+  category: ErrorCategory;
+  retryable: boolean;
+  severity: Severity;
+  error_type: string;
+  message: string;
+  stack_trace: string | null;
+}
+
+/**
+ * The one classification of any error: its category (an unclassified error is a `system` error), whether another
+ * try may succeed, and how bad it is. Business errors are warnings (the request was wrong, Keel is fine); rate limits
+ * and open circuits too (Keel is holding back as it should); a database Keel cannot reach and unknown failures are critical.
+ */
+export function describeError(error: unknown): ErrorDescription {
+  const classified = classifyError(error);
+  const stack_trace = error instanceof Error ? (error.stack ?? null) : null;
+  if (!(classified instanceof KeelError)) {
+    const name = error instanceof Error ? error.name : 'Error';
+    return { category: 'system', retryable: true, severity: 'critical', error_type: name, message: error instanceof Error ? error.message : String(error), stack_trace };
+  }
+  return { category: classified.category, retryable: classified.retryable, severity: severityOf(classified), error_type: classified.type, message: classified.message, stack_trace };
+}
+
+function severityOf(error: KeelError): Severity {
+  if (error.category === 'business' || error.type === 'CircuitOpen') return 'warning';
+  if (error instanceof ApiError && error.status === 429) return 'warning';
+  if (error.category === 'database' || error.category === 'system') return 'critical';
+  return 'error';
+}
+
 export function isRetryable(error: unknown): boolean {
   return error instanceof KeelError ? error.retryable : true;
 }

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { ErrorEventRecorder } from '../lib/errorEvents.ts';
 import { KeelError } from '../lib/errors.ts';
 import { RETRY_POLICY_HEADER, retryDelayMs, temporalComputesDelays, type RetryPolicyConfig } from '../lib/retryStrategies.ts';
 
@@ -45,8 +46,11 @@ function unclassified(error: unknown, failed: FailedAttempt | undefined): KeelEr
   return new KeelError(message, { category: 'system', type, retryable: true, cause: error });
 }
 
-/** Every activity of every worker: errors are mapped here once, so no activity can forget to. */
-export function activityFailureInterceptor(policies: Record<string, RetryPolicyConfig>): ActivityInterceptorsFactory {
+/**
+ * Every activity of every worker: errors are mapped here once, so no activity can forget to, and each failed attempt
+ * becomes an ErrorEvent (queued, not awaited) under its retry policy's name: market_data, notify, …
+ */
+export function activityFailureInterceptor(policies: Record<string, RetryPolicyConfig>, errorEvents: ErrorEventRecorder): ActivityInterceptorsFactory {
   return () => ({
     inbound: {
       async execute(input, next) {
@@ -56,7 +60,9 @@ export function activityFailureInterceptor(policies: Record<string, RetryPolicyC
           const header = input.headers[RETRY_POLICY_HEADER];
           const name = header ? defaultPayloadConverter.fromPayload<string>(header) : undefined;
           const policy = name === undefined ? undefined : policies[name];
-          throw toActivityFailure(error, policy && { policy, attempt: Context.current().info.attempt });
+          const { attempt, activityType, workflowExecution } = Context.current().info;
+          errorEvents.record({ component: name ?? activityType, error, context: { activity_type: activityType, attempt, workflow_id: workflowExecution?.workflowId } });
+          throw toActivityFailure(error, policy && { policy, attempt });
         }
       },
     },

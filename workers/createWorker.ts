@@ -44,7 +44,7 @@ export async function createKeelWorker(options: KeelWorkerOptions): Promise<Work
     identity: workerIdentity(options.queue),
     activities,
     workflowBundle: await bundleQueueWorkflows(options.queue, retryPolicies),
-    interceptors: { activity: [activityLogInterceptor, activityFailureInterceptor(retryPolicies), heartbeatInterceptor] },
+    interceptors: { activity: [activityLogInterceptor, activityFailureInterceptor(retryPolicies, options.services.errorEvents), heartbeatInterceptor] },
     // On SIGTERM in-flight activities get this long to finish; then they are cancelled and handed back to the server.
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE,
   });

@@ -3,6 +3,7 @@ import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMarketDataProvider, type MarketDataProvider } from '../lib/marketData/index.ts';
 import { createNotifier, type Notifier } from '../lib/notify/index.ts';
+import { ErrorEventRecorder } from '../lib/errorEvents.ts';
 import { CircuitBreakers } from '../lib/resilience.ts';
 
 /** What activity factories build from: one set per worker process, each outside dependency behind its breaker. */
@@ -14,6 +15,8 @@ export interface WorkerServices {
   workerId: string;
   marketData: MarketDataProvider;
   notifier: Notifier;
+  /** Error events of this process, written in batches off the caller's path; close() at shutdown writes the rest. */
+  errorEvents: ErrorEventRecorder;
 }
 
 export function createWorkerServices(config: Config, base: { orm: Orm; logger: Logger; workerId: string }): WorkerServices {
@@ -21,6 +24,7 @@ export function createWorkerServices(config: Config, base: { orm: Orm; logger: L
   return {
     ...base,
     config,
+    errorEvents: new ErrorEventRecorder(base.orm, base.logger),
     marketData: createMarketDataProvider(config.market_data, breakers),
     notifier: createNotifier(config.notify, base.logger, breakers),
   };
