@@ -25,6 +25,15 @@ const retryPolicyOverlay = z.object({
   retry_on: z.array(z.enum(RETRYABLE_CATEGORIES)).optional(),
 });
 
+/** A circuit breaker with the seed's fields (seconds), and how many trial calls HALF_OPEN lets through at once. */
+const circuitBreaker = z.object({
+  failure_threshold: wholeNumber(1, 10_000),
+  failure_window: z.coerce.number().min(0.1).max(86_400),
+  recovery_timeout: z.coerce.number().min(0.1).max(86_400),
+  success_threshold: wholeNumber(1, 1_000),
+  half_open_max_calls: wholeNumber(1, 1_000).default(1),
+});
+
 /** The built-in policies with the YAML's overlaid by name: every name a profile uses is always there. */
 function effectiveRetryPolicies(overlays: Record<string, z.infer<typeof retryPolicyOverlay>> = {}): Record<string, RetryPolicyConfig> {
   const policies = { ...BUILT_IN_RETRY_POLICIES };
@@ -102,9 +111,13 @@ const configSchema = z
       timeout_ms: z.coerce.number().int().min(100).max(120_000),
     }),
     // The seed's error handling: named retry policies (lib/retryStrategies.ts has the built-in ones).
-    error_handling: z
-      .object({ retry_policies: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), retryPolicyOverlay).optional().transform(effectiveRetryPolicies) })
-      .default({ retry_policies: effectiveRetryPolicies() }),
+    error_handling: z.object({
+      retry_policies: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), retryPolicyOverlay).optional().transform(effectiveRetryPolicies),
+      // One breaker per outside dependency, its state shared by every worker process through the database.
+      circuit_breakers: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/).max(64), circuitBreaker),
+      // How often each process re-reads the shared breaker state (it also reads it on every change it makes).
+      circuit_breaker_sync_ms: z.coerce.number().int().min(10).max(60_000),
+    }),
   })
   .superRefine((config, ctx) => {
     if (config.notify.channel === 'webhook' && !config.notify.webhook_url) {

@@ -5,6 +5,7 @@ import { PostgresqlJobScheduleState, SqliteJobScheduleState } from './Migration2
 import { PostgresqlIdempotencyKeys, SqliteIdempotencyKeys } from './Migration20261201_idempotencyKeys.ts';
 import { PostgresqlJobSchedulePolicies, SqliteJobSchedulePolicies } from './Migration20261202_jobSchedulePolicies.ts';
 import { PostgresqlResilErrorEvents, SqliteResilErrorEvents } from './Migration20261210_resilErrorEvents.ts';
+import { PostgresqlResilCircuitBreakers, SqliteResilCircuitBreakers } from './Migration20261210_resilCircuitBreakers.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261201_idempotencyKeys', class: SqliteIdempotencyKeys },
     { name: 'Migration20261202_jobSchedulePolicies', class: SqliteJobSchedulePolicies },
     { name: 'Migration20261210_resilErrorEvents', class: SqliteResilErrorEvents },
+    { name: 'Migration20261210_resilCircuitBreakers', class: SqliteResilCircuitBreakers },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -21,6 +23,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261201_idempotencyKeys', class: PostgresqlIdempotencyKeys },
     { name: 'Migration20261202_jobSchedulePolicies', class: PostgresqlJobSchedulePolicies },
     { name: 'Migration20261210_resilErrorEvents', class: PostgresqlResilErrorEvents },
+    { name: 'Migration20261210_resilCircuitBreakers', class: PostgresqlResilCircuitBreakers },
   ],
 };
 

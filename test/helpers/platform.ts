@@ -104,7 +104,10 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
       await api.close();
       for (const worker of workers) worker.shutdown();
       await Promise.all(workerRuns);
-      for (const worker of services) await worker.services.errorEvents.close();
+      for (const worker of services) {
+        worker.services.breakers.close();
+        await worker.services.errorEvents.close();
+      }
       await connection.close();
       if (workerOrm !== orm) await workerOrm.close();
       await platform.close();
