@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
 import { errorRoutes } from './routes/errors.ts';
+import { circuitBreakerRoutes } from './routes/circuitBreakers.ts';
 import { securityHeaders } from './securityHeaders.ts';
 
 export interface AppDeps {
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps) {
   app.route('/jobs', jobRoutes(deps));
   app.route('/runs', runRoutes(deps));
   app.route('/errors', errorRoutes(deps));
+  app.route('/circuit-breakers', circuitBreakerRoutes(deps));
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);

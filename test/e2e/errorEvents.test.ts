@@ -65,6 +65,29 @@ describe.each(['sqlite', 'postgresql'] as const)('error events on %s', (db) => {
     expect(second.body.items).toEqual(all.slice(3, 6));
   });
 
+  it('shows the shared circuit breakers, lets an admin force one open and closed, and exposes their state as metrics', async () => {
+    const listed = await platform.api('GET', '/circuit-breakers');
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((breaker: any) => breaker.name)).toEqual(['exchange', 'market_data', 'telegram', 'webhook']);
+    expect(listed.body[1]).toEqual({ name: 'market_data', state: 'closed', failure_count: 0, opened_at: null, next_attempt_at: null, forced: false });
+
+    const forced = await platform.api('POST', '/circuit-breakers/market_data', { state: 'open' });
+    expect(forced.status).toBe(200);
+    expect(forced.body).toMatchObject({ name: 'market_data', state: 'open', forced: true, next_attempt_at: null });
+    expect(Date.parse(forced.body.opened_at)).not.toBeNaN();
+    expect((await platform.api('GET', '/circuit-breakers')).body[1]).toMatchObject({ state: 'open' });
+    const metrics = await (await fetch(`${platform.apiUrl}/metrics`)).text();
+    expect(metrics).toContain('keel_circuit_breaker_state{name="market_data"} 2');
+    const opened = await platform.api('GET', '/errors?component=circuit_breaker');
+    expect(opened.body.items[0]).toMatchObject({ error_type: 'CircuitOpened', severity: 'error', context: { breaker: 'market_data', forced: true } });
+
+    expect((await platform.api('POST', '/circuit-breakers/market_data', { state: 'closed' })).body).toMatchObject({ state: 'closed', forced: false });
+    const badState = await platform.api('POST', '/circuit-breakers/market_data', { state: 'half_open' });
+    expect(badState.status).toBe(422);
+    expect(badState.body.errors).toEqual([expect.objectContaining({ path: 'state' })]);
+    expect((await platform.api('POST', '/circuit-breakers/nope', { state: 'open' })).status).toBe(404);
+  });
+
   it('refuses bad filters and unknown events with problems naming the field', async () => {
     const badSeverity = await platform.api('GET', '/errors?severity=fatal');
     expect(badSeverity.status).toBe(422);
