@@ -76,6 +76,11 @@ export class CircuitBreakers {
     }
   }
 
+  /** This process's view of a breaker (CLOSED until told otherwise): what its next call acts on. */
+  stateOf(name: string): BreakerState {
+    return this.#local.get(name)?.state ?? 'closed';
+  }
+
   /** Re-reads every breaker's shared state. */
   async sync(): Promise<void> {
     for (const record of await this.#store.list()) this.#local.set(record.name, record);
