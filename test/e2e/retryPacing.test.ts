@@ -38,7 +38,9 @@ describe('retry policies paced by Temporal', () => {
     configDir = mkdtempSync(join(tmpdir(), 'keel-config-'));
     cpSync(join(import.meta.dirname, '..', '..', 'config'), configDir, { recursive: true });
     const testYaml = readFileSync(join(configDir, 'test.yaml'), 'utf8');
-    writeFileSync(join(configDir, 'test.yaml'), `${testYaml}\nerror_handling:\n  retry_policies: ${JSON.stringify(POLICIES)}\n`);
+    // The market data breaker must not open in the middle: this file is about retries alone.
+    const breakers = { market_data: { failure_threshold: 1000 } };
+    writeFileSync(join(configDir, 'test.yaml'), `${testYaml}\nerror_handling:\n  retry_policies: ${JSON.stringify(POLICIES)}\n  circuit_breakers: ${JSON.stringify(breakers)}\n`);
     binance = await startFakeBinance({ BTCUSDT: '50150.00' });
     webhook = await startWebhookReceiver();
     platform = await startTestPlatform({
