@@ -2,7 +2,7 @@ import { log } from '@temporalio/activity';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import type { RunError } from '../db/entities/index.ts';
 import { markRunFinished, markRunStarted, type RunEnd } from '../db/repositories/jobRuns.ts';
-import { newEventId, type ErrorEventRecorder } from '../lib/errorEvents.ts';
+import { recordRunFailure, withEventId, type ErrorEventRecorder } from '../lib/errorEvents.ts';
 
 export type { RunError };
 
@@ -53,28 +53,17 @@ export function createJobRunActivities({ orm, workerId, errorEvents }: JobRunDep
 
     async recordRunFinished(input: RunFinishedInput): Promise<void> {
       // The run links to its ErrorEvent; the event is queued only once the run is written, so a retry records one.
-      const failed = input.status === 'FAILED' || input.status === 'TIMED_OUT';
-      const error = input.error && (failed ? { ...input.error, event_id: newEventId() } : input.error);
+      const error = withEventId(input.status, input.error);
       const run = await inTransaction(orm, (em) =>
         markRunFinished(em, {
           workflow_id: input.workflow_id,
           status: input.status,
           result: (input.result ?? null) as Record<string, unknown> | null,
-          error: error ?? null,
+          error,
           finished_at: new Date(input.finished_at),
         }),
       );
-      if (run && error?.event_id) {
-        errorEvents.record({
-          event_id: error.event_id,
-          component: run.job_type,
-          severity: 'error',
-          error_type: error.type.slice(0, 128),
-          message: error.message,
-          user_id: run.user_id,
-          context: { run_id: run.run_id, job_id: run.job_id, workflow_id: run.workflow_id, status: input.status, non_retryable: error.non_retryable },
-        });
-      }
+      if (run) recordRunFailure(errorEvents, run, input.status, error);
       log.info('run finished', { status: input.status, error_type: input.error?.type, error_event_id: error?.event_id });
     },
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RequiredEntityData } from '@mikro-orm/core';
 import type { Orm } from '../db/orm.ts';
-import { ErrorEvent, type ErrorSeverity } from '../db/entities/index.ts';
+import { ErrorEvent, type ErrorSeverity, type RunError } from '../db/entities/index.ts';
 import { describeError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -110,4 +110,33 @@ export class ErrorEventRecorder {
     await this.flush();
     if (this.#queue.length > 0) await this.flush();
   }
+}
+
+/** The run facts an ErrorEvent of a failed run carries. */
+export interface FailedRunFacts {
+  run_id: number;
+  job_id: number;
+  job_type: string;
+  user_id: number;
+  workflow_id: string;
+}
+
+/** A FAILED or TIMED_OUT run's error gets the ID of its ErrorEvent before the run is written (recorded once it is). */
+export function withEventId(status: string, error: RunError | null | undefined): RunError | null {
+  if (!error) return null;
+  return status === 'FAILED' || status === 'TIMED_OUT' ? { ...error, event_id: error.event_id ?? newEventId() } : error;
+}
+
+/** Records the ErrorEvent a failed run's error names, once the run row holding its event_id is written. */
+export function recordRunFailure(recorder: ErrorEventRecorder, run: FailedRunFacts, status: string, error: RunError | null): void {
+  if (!error?.event_id) return;
+  recorder.record({
+    event_id: error.event_id,
+    component: run.job_type,
+    severity: 'error',
+    error_type: error.type.slice(0, 128),
+    message: error.message,
+    user_id: run.user_id,
+    context: { run_id: run.run_id, job_id: run.job_id, workflow_id: run.workflow_id, status, non_retryable: error.non_retryable },
+  });
 }
