@@ -4,6 +4,7 @@ import { inTransaction, type Orm } from '../db/orm.ts';
 import type { RunError } from '../db/entities/index.ts';
 import { claimRunStart, markRunFinished, type RunEnd } from '../db/repositories/jobRuns.ts';
 import { MAX_INSTANCES_ERROR } from '../workflows/names.ts';
+import { recordRunFailure, withEventId, type ErrorEventRecorder } from '../lib/errorEvents.ts';
 
 export type { RunError };
 
@@ -13,6 +14,7 @@ export interface JobRunDeps {
   workerId: string;
   /** Called after a run is recorded FAILED or TIMED_OUT: pause_on_failure counts the streak (lib/failureStreak.ts). */
   afterRunFailed?: (jobId: number) => Promise<unknown>;
+  errorEvents: ErrorEventRecorder;
 }
 
 export interface RunStartedInput {
@@ -36,7 +38,7 @@ export interface RunFinishedInput {
 }
 
 /** The JobRun recorder's side effects, keyed by workflow ID so a retried call changes nothing. */
-export function createJobRunActivities({ orm, workerId, afterRunFailed }: JobRunDeps) {
+export function createJobRunActivities({ orm, workerId, errorEvents, afterRunFailed }: JobRunDeps) {
   return {
     /** The run's id; a run over its job's max_instances is recorded as refused and fails this call with MaxInstancesReached. */
     async recordRunStarted(input: RunStartedInput): Promise<number> {
@@ -57,16 +59,19 @@ export function createJobRunActivities({ orm, workerId, afterRunFailed }: JobRun
     },
 
     async recordRunFinished(input: RunFinishedInput): Promise<void> {
+      // The run links to its ErrorEvent; the event is queued only once the run is written, so a retry records one.
+      const error = withEventId(input.status, input.error);
       const run = await inTransaction(orm, (em) =>
         markRunFinished(em, {
           workflow_id: input.workflow_id,
           status: input.status,
           result: (input.result ?? null) as Record<string, unknown> | null,
-          error: input.error ?? null,
+          error,
           finished_at: new Date(input.finished_at),
         }),
       );
-      log.info('run finished', { status: input.status, error_type: input.error?.type });
+      if (run) recordRunFailure(errorEvents, run, input.status, error);
+      log.info('run finished', { status: input.status, error_type: input.error?.type, error_event_id: error?.event_id });
       if (run && afterRunFailed && (input.status === 'FAILED' || input.status === 'TIMED_OUT')) {
         // The run is recorded either way; a pause that fails now is tried again at the job's next failure.
         await afterRunFailed(run.job_id).catch((error: unknown) => {

@@ -13,6 +13,8 @@ import { PROBLEM_BASE, problemHeaders, problemOf, problemResponse } from './prob
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
+import { errorRoutes } from './routes/errors.ts';
+import { circuitBreakerRoutes } from './routes/circuitBreakers.ts';
 import { securityHeaders } from './securityHeaders.ts';
 
 export interface AppDeps {
@@ -58,6 +60,8 @@ export function createApp(deps: AppDeps) {
   app.get('/config', (c) => c.json(redactConfig(deps.config)));
   app.route('/jobs', jobRoutes(deps));
   app.route('/runs', runRoutes(deps));
+  app.route('/errors', errorRoutes(deps));
+  app.route('/circuit-breakers', circuitBreakerRoutes(deps));
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);

@@ -1,4 +1,4 @@
-import type { Alert, FireRecord, JobRun, JobSchedule } from '../db/entities/index.ts';
+import type { Alert, ErrorEvent, FireRecord, JobRun, JobSchedule } from '../db/entities/index.ts';
 import type { LiveSchedule } from '../lib/jobScheduler.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -80,5 +80,22 @@ export function alertView(alert: Alert) {
     fired_at: iso(alert.fired_at),
     workflow_id: alert.workflow_id,
     temporal_run_id: alert.temporal_run_id,
+  };
+}
+
+export function errorEventView(event: ErrorEvent) {
+  return {
+    event_id: event.event_id,
+    timestamp: iso(event.timestamp),
+    severity: event.severity,
+    component: event.component,
+    error_type: event.error_type,
+    message: event.message,
+    context: event.context ?? null,
+    stack_trace: event.stack_trace ?? null,
+    user_id: event.user_id ?? null,
+    session_id: event.session_id ?? null,
+    resolved: event.resolved,
+    resolution_time: iso(event.resolution_time),
   };
 }

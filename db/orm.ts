@@ -3,8 +3,9 @@ import { dirname, resolve } from 'node:path';
 import type { EntityManager, MikroORM, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isTransactionConflict } from '../lib/errors.ts';
+import { withRetry } from '../lib/retry.ts';
+import { BUILT_IN_RETRY_POLICIES } from '../lib/retryStrategies.ts';
 import type { Logger } from '../lib/logger.ts';
 import { entities } from './entities/index.ts';
 import { migrationsFor } from './migrations/index.ts';
@@ -77,22 +78,12 @@ export async function isMigrated(orm: Orm): Promise<boolean> {
   return (await orm.migrator.getPending()).length === 0;
 }
 
-/** Backoff before each new attempt of a unit of work that lost a lock race; then the conflict is reported (a 503). */
-const CONFLICT_RETRY_DELAYS_MS = [25, 50, 100, 200, 400];
-
 /**
  * One unit of work: a fresh EntityManager fork in a transaction, committed on success, rolled back on error.
  * A transaction that lost a lock race (SQLITE_BUSY, PostgreSQL 40001/40P01) is run again, with backoff and
  * jitter, so `work` must be safe to repeat: it is, when its only effects are on its own EntityManager.
  */
 export async function inTransaction<T>(orm: Orm, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await orm.em.fork().transactional(work);
-    } catch (error) {
-      const delay = CONFLICT_RETRY_DELAYS_MS[attempt];
-      if (delay === undefined || !isTransactionConflict(error)) throw error;
-      await sleep(delay / 2 + Math.random() * delay);
-    }
-  }
+  // After the last attempt the conflict is reported (a 503).
+  return withRetry(BUILT_IN_RETRY_POLICIES.database_conflict!, () => orm.em.fork().transactional(work), { isRetryable: isTransactionConflict });
 }

@@ -2,6 +2,7 @@ import { initORM, isMigrated, migrate, type Orm } from '../db/orm.ts';
 import type { Config } from './config.ts';
 import { applyJobTypeConfig } from './jobTypes.ts';
 import type { Logger } from './logger.ts';
+import { withRetry } from './retry.ts';
 import { connectTemporal, ensureSearchAttributes, type TemporalClient } from './temporal.ts';
 
 export interface Platform {
@@ -23,7 +24,10 @@ export class NotMigratedError extends Error {
 /** The one boot path of every entry point: open the database, migrate or check it, connect Temporal, register search attributes. */
 export async function bootPlatform(config: Config, logger: Logger, options: BootOptions): Promise<Platform> {
   applyJobTypeConfig(config.job_types);
-  const orm = await initORM(config.db, logger);
+  // A database or Temporal server still starting is waited for under the `startup` retry policy.
+  const startup = config.error_handling.retry_policies.startup!;
+  const onRetry = (error: unknown, attempt: number, delayMs: number) => logger.warn({ err: error, attempt, delay_ms: delayMs }, 'start-up connection failed; retrying');
+  const orm = await withRetry(startup, () => initORM(config.db, logger), { onRetry });
   let temporal: TemporalClient | undefined;
   try {
     if (options.migrations === 'apply') {
@@ -32,7 +36,7 @@ export async function bootPlatform(config: Config, logger: Logger, options: Boot
     } else if (!(await isMigrated(orm))) {
       throw new NotMigratedError('the database has pending migrations: run `npm run migrate` (npm start does it) first');
     }
-    temporal = await connectTemporal(config.temporal);
+    temporal = await withRetry(startup, () => connectTemporal(config.temporal), { onRetry });
     await ensureSearchAttributes(temporal.connection, temporal.namespace);
     const connected = temporal;
     return {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { TASK_QUEUES } from './taskQueues.ts';
+import { BUILT_IN_RETRY_POLICIES, RETRY_STRATEGIES, RETRYABLE_CATEGORIES, type RetryPolicyConfig } from './retryStrategies.ts';
 
 export const APP_ENVS = ['development', 'test', 'staging', 'production'] as const;
 
@@ -16,6 +17,36 @@ const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a low
 const overlapPolicy = z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']);
 /** A whole number in a range: seconds for durations, a count for max_instances. */
 const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** A retry policy in YAML: any field left out comes from the built-in policy of that name, else from `default`. */
+const retryPolicyOverlay = z.object({
+  max_attempts: wholeNumber(0, 1_000).optional(),
+  base_delay: z.coerce.number().min(0.001).max(3_600).optional(),
+  strategy: z.enum(RETRY_STRATEGIES).optional(),
+  backoff_factor: z.coerce.number().min(1).max(100).optional(),
+  max_delay: z.coerce.number().min(0.001).max(86_400).optional(),
+  jitter: z.union([z.boolean(), z.stringbool()]).optional(),
+  retry_on: z.array(z.enum(RETRYABLE_CATEGORIES)).optional(),
+});
+
+/** A circuit breaker with the seed's fields (seconds), and how many trial calls HALF_OPEN lets through at once. */
+const circuitBreaker = z.object({
+  failure_threshold: wholeNumber(1, 10_000),
+  failure_window: z.coerce.number().min(0.1).max(86_400),
+  recovery_timeout: z.coerce.number().min(0.1).max(86_400),
+  success_threshold: wholeNumber(1, 1_000),
+  half_open_max_calls: wholeNumber(1, 1_000).default(1),
+});
+
+/** The built-in policies with the YAML's overlaid by name: every name a profile uses is always there. */
+function effectiveRetryPolicies(overlays: Record<string, z.infer<typeof retryPolicyOverlay>> = {}): Record<string, RetryPolicyConfig> {
+  const policies = { ...BUILT_IN_RETRY_POLICIES };
+  for (const [name, overlay] of Object.entries(overlays)) {
+    const defined = Object.fromEntries(Object.entries(overlay).filter(([, value]) => value !== undefined));
+    policies[name] = { ...(policies[name] ?? policies.default!), ...defined };
+  }
+  return policies;
+}
 
 const configSchema = z
   .object({
@@ -120,6 +151,14 @@ const configSchema = z
       timeout_ms: z.coerce.number().int().min(100).max(120_000),
       // Binance executes a signed request only this long after its timestamp: it also bounds how long an unanswered order stays undecided.
       recv_window_ms: z.coerce.number().int().min(100).max(60_000),
+    }),
+    // The seed's error handling: named retry policies (lib/retryStrategies.ts has the built-in ones).
+    error_handling: z.object({
+      retry_policies: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), retryPolicyOverlay).optional().transform(effectiveRetryPolicies),
+      // One breaker per outside dependency, its state shared by every worker process through the database.
+      circuit_breakers: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/).max(64), circuitBreaker),
+      // How often each process re-reads the shared breaker state (it also reads it on every change it makes).
+      circuit_breaker_sync_ms: z.coerce.number().int().min(10).max(60_000),
     }),
   })
   .superRefine((config, ctx) => {

@@ -8,12 +8,15 @@ export interface KeelErrorOptions {
   type: string;
   retryable: boolean;
   cause?: unknown;
+  /** When the failing side said how long to wait (a 429's Retry-After, an open circuit): the next retry waits this long. */
+  retryAfterMs?: number;
 }
 
 export class KeelError extends Error {
   readonly category: ErrorCategory;
   readonly type: string;
   readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: KeelErrorOptions) {
     super(message, { cause: options.cause });
@@ -21,6 +24,7 @@ export class KeelError extends Error {
     this.category = options.category;
     this.type = options.type;
     this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -34,8 +38,8 @@ export class ApiError extends KeelError {
   readonly status: number;
   readonly body: unknown;
 
-  constructor(message: string, status: number, body: unknown) {
-    super(message, { category: 'api', type: 'ApiError', retryable: status >= 500 || status === 408 || status === 429 });
+  constructor(message: string, status: number, body: unknown, retryAfterMs?: number) {
+    super(message, { category: 'api', type: 'ApiError', retryable: status >= 500 || status === 408 || status === 429, retryAfterMs });
     this.status = status;
     this.body = body;
   }
@@ -44,6 +48,40 @@ export class ApiError extends KeelError {
 /** A request that can never succeed as asked (an unknown symbol, a rejected payload): no retry. */
 export function businessError(type: string, message: string, cause?: unknown): KeelError {
   return new KeelError(message, { category: 'business', type, retryable: false, cause });
+}
+
+export type Severity = 'critical' | 'error' | 'warning' | 'info';
+
+/** What an error is, once classified: the fields an ErrorEvent and an activity failure take from it. */
+export interface ErrorDescription {
+  category: ErrorCategory;
+  retryable: boolean;
+  severity: Severity;
+  error_type: string;
+  message: string;
+  stack_trace: string | null;
+}
+
+/**
+ * The one classification of any error: its category (an unclassified error is a `system` error), whether another
+ * try may succeed, and how bad it is. Business errors are warnings (the request was wrong, Keel is fine); rate limits
+ * and open circuits too (Keel is holding back as it should); a database Keel cannot reach and unknown failures are critical.
+ */
+export function describeError(error: unknown): ErrorDescription {
+  const classified = classifyError(error);
+  const stack_trace = error instanceof Error ? (error.stack ?? null) : null;
+  if (!(classified instanceof KeelError)) {
+    const name = error instanceof Error ? error.name : 'Error';
+    return { category: 'system', retryable: true, severity: 'critical', error_type: name, message: error instanceof Error ? error.message : String(error), stack_trace };
+  }
+  return { category: classified.category, retryable: classified.retryable, severity: severityOf(classified), error_type: classified.type, message: classified.message, stack_trace };
+}
+
+function severityOf(error: KeelError): Severity {
+  if (error.category === 'business' || error.type === 'CircuitOpen') return 'warning';
+  if (error instanceof ApiError && error.status === 429) return 'warning';
+  if (error.category === 'database' || error.category === 'system') return 'critical';
+  return 'error';
 }
 
 export function isRetryable(error: unknown): boolean {

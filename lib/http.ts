@@ -31,8 +31,18 @@ export async function requestJson(url: string, request: HttpRequest): Promise<Ht
   }
   const text = await response.text();
   const body = parseJson(text);
-  if (!response.ok) throw new ApiError(`${request.method ?? 'GET'} ${redactUrl(url)} answered ${response.status}`, response.status, body);
+  if (!response.ok) {
+    throw new ApiError(`${request.method ?? 'GET'} ${redactUrl(url)} answered ${response.status}`, response.status, body, retryAfterMs(response.headers.get('retry-after')));
+  }
   return { status: response.status, body, headers: response.headers };
+}
+
+/** Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3); absent or unreadable means no hint. */
+export function retryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function parseJson(text: string): unknown {

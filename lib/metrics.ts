@@ -1,6 +1,9 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DatabaseBreakerStore } from '../db/repositories/circuitBreakers.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { countRunsByTypeAndStatus } from '../db/repositories/jobRuns.ts';
+
+const BREAKER_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
 export interface ApiMetrics {
   registry: Registry;
@@ -34,6 +37,28 @@ export function createApiMetrics(orm: Orm): ApiMetrics {
       const counts = await inTransaction(orm, (em) => countRunsByTypeAndStatus(em));
       this.reset();
       for (const { job_type, status, count } of counts) this.inc({ job_type, status }, count);
+    },
+  });
+  new Gauge({
+    name: 'keel_circuit_breaker_state',
+    help: 'Circuit breaker state shared by every worker: 0 closed, 1 half-open, 2 open',
+    labelNames: ['name'] as const,
+    registers: [registry],
+    async collect() {
+      const records = await new DatabaseBreakerStore(orm).list();
+      this.reset();
+      for (const record of records) this.set({ name: record.name }, BREAKER_STATE_VALUE[record.state]);
+    },
+  });
+  new Gauge({
+    name: 'keel_circuit_breaker_failures',
+    help: 'Transient failures a circuit breaker has counted in its current window or since it opened',
+    labelNames: ['name'] as const,
+    registers: [registry],
+    async collect() {
+      const records = await new DatabaseBreakerStore(orm).list();
+      this.reset();
+      for (const record of records) this.set({ name: record.name }, record.failure_count);
     },
   });
   const scheduleReconcileChanges = new Counter({

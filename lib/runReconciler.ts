@@ -10,6 +10,7 @@ import type { JobMemo } from '../workflows/types.ts';
 import type { Logger } from './logger.ts';
 import type { RunError } from '../db/entities/index.ts';
 import { pauseOnFailureStreak } from './failureStreak.ts';
+import { recordRunFailure, withEventId, type ErrorEventRecorder } from './errorEvents.ts';
 import { isClosedStatus, runOutcomeOf, type ClosedStatus, type RunOutcome } from './runOutcome.ts';
 import type { TemporalClient } from './temporal.ts';
 
@@ -17,6 +18,8 @@ export interface RunReconcilerDeps {
   orm: Orm;
   temporal: TemporalClient;
   logger: Logger;
+  /** Where a run closed here as FAILED or TIMED_OUT records its ErrorEvent. */
+  errorEvents?: ErrorEventRecorder;
 }
 
 export interface ReconcileOptions {
@@ -89,10 +92,12 @@ function unknownWorkflowError(run: JobRun): RunError {
   return { type: 'WorkflowNotFound', message: `Temporal no longer knows workflow ${run.workflow_id}`, non_retryable: true };
 }
 
-async function closeRun(deps: RunReconcilerDeps, run: JobRun, outcome: RunOutcome, at: { finished_at: Date; temporal_run_id: string | null }): Promise<boolean> {
+async function closeRun(deps: RunReconcilerDeps, run: JobRun, found: RunOutcome, at: { finished_at: Date; temporal_run_id: string | null }): Promise<boolean> {
+  const outcome = { ...found, error: withEventId(found.status, found.error) };
   const changed = await inTransaction(deps.orm, (em) => closeOpenRun(em, run.run_id, { ...outcome, ...at }));
   if (changed) await countFailure(deps, run.job_id, outcome);
   if (changed) {
+    if (deps.errorEvents) recordRunFailure(deps.errorEvents, run, outcome.status, outcome.error);
     deps.logger.info(
       { workflow_id: run.workflow_id, run_id: run.run_id, temporal_run_id: at.temporal_run_id, from: run.status, status: outcome.status, error_type: outcome.error?.type },
       'run closed from Temporal',
@@ -147,6 +152,7 @@ async function addRunFromTemporal(deps: RunReconcilerDeps, execution: WorkflowEx
     started_at: start.workerStartedAt,
     worker_id: start.workerIdentity,
     ...outcome,
+    error: withEventId(outcome.status, outcome.error),
     finished_at: execution.closeTime ?? new Date(),
   };
   let run: JobRun;
@@ -161,6 +167,7 @@ async function addRunFromTemporal(deps: RunReconcilerDeps, execution: WorkflowEx
     if (error instanceof UniqueConstraintViolationException) return false;
     throw error;
   }
+  if (deps.errorEvents) recordRunFailure(deps.errorEvents, run, row.status, row.error);
   deps.logger.info(
     { workflow_id: workflowId, run_id: run.run_id, temporal_run_id: runId, job_id: jobId, status: outcome.status, error_type: outcome.error?.type },
     'run added from Temporal',

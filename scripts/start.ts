@@ -5,6 +5,7 @@ import { adminKeyBannerText, resolveAdminKey } from '../lib/adminKey.ts';
 import { bootPlatform } from '../lib/boot.ts';
 import { loadConfigOrExit, untilShutdownSignal } from '../lib/cli.ts';
 import { activeTaskQueues, type TaskQueue } from '../lib/jobTypes.ts';
+import { ErrorEventRecorder } from '../lib/errorEvents.ts';
 import { createLogger } from '../lib/logger.ts';
 import { runReconciliationOptionsOf, startRunReconciliation } from '../lib/runReconciliation.ts';
 import { spawnManaged } from './childProcess.ts';
@@ -82,7 +83,8 @@ try {
 
   const adminKey = resolveAdminKey(config);
   const api = await startApi({ config, adminKey: adminKey.key, orm: platform.orm, temporal: platform.temporal, logger });
-  const reconciliation = startRunReconciliation({ ...platform, logger }, runReconciliationOptionsOf(config.reconcile));
+  const errorEvents = new ErrorEventRecorder(platform.orm, logger);
+  const reconciliation = startRunReconciliation({ ...platform, logger, errorEvents }, runReconciliationOptionsOf(config.reconcile));
 
   process.stdout.write(
     [
@@ -121,6 +123,7 @@ try {
   await stopAll(workers);
   await step('closing the API', () => api.close());
   await step('stopping run reconciliation', () => reconciliation.stop());
+  await step('writing the last error events', () => errorEvents.close());
   await step('closing the database and Temporal connections', () => platform.close());
   await stopAll(devServer ? [devServer] : []);
   logger.info('stopped');

@@ -55,6 +55,8 @@ void shutdownSignal.then((signal) => {
 });
 logger.info({ namespace: config.temporal.namespace, task_queue: queue, health_url: health.url }, 'worker started');
 await running;
+services.breakers.close();
+await services.errorEvents.close();
 await health.close();
 await connection.close();
 await platform.close();

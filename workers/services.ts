@@ -3,6 +3,8 @@ import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMarketDataProvider, type MarketDataProvider } from '../lib/marketData/index.ts';
 import { createNotifier, type Notifier } from '../lib/notify/index.ts';
+import { DatabaseBreakerStore } from '../db/repositories/circuitBreakers.ts';
+import { ErrorEventRecorder } from '../lib/errorEvents.ts';
 import { CircuitBreakers } from '../lib/resilience.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
 
@@ -17,13 +19,26 @@ export interface WorkerServices {
   workerId: string;
   marketData: MarketDataProvider;
   notifier: Notifier;
+  /** Error events of this process, written in batches off the caller's path; close() at shutdown writes the rest. */
+  errorEvents: ErrorEventRecorder;
+  /** Shared with every worker process through the database; close() stops its sync timer. */
+  breakers: CircuitBreakers;
 }
 
 export function createWorkerServices(config: Config, base: { orm: Orm; temporal: TemporalClient; logger: Logger; workerId: string }): WorkerServices {
-  const breakers = new CircuitBreakers();
+  const errorEvents = new ErrorEventRecorder(base.orm, base.logger);
+  const breakers = new CircuitBreakers({
+    configs: config.error_handling.circuit_breakers,
+    store: new DatabaseBreakerStore(base.orm),
+    syncIntervalMs: config.error_handling.circuit_breaker_sync_ms,
+    logger: base.logger,
+    errorEvents,
+  });
   return {
     ...base,
     config,
+    errorEvents,
+    breakers,
     marketData: createMarketDataProvider(config.market_data, breakers),
     notifier: createNotifier(config.notify, base.logger, breakers),
   };

@@ -8,6 +8,8 @@ export interface RunError {
   type: string;
   message: string;
   non_retryable: boolean;
+  /** The ErrorEvent recorded for this failure (GET /errors). */
+  event_id?: string;
   /** The saga compensations that ran before the run failed, newest first. */
   compensations?: { step: string; status: 'compensated' | 'failed'; error?: string }[];
 }

@@ -7,6 +7,8 @@ import { PostgresqlJobSchedulePolicies, SqliteJobSchedulePolicies } from './Migr
 import { PostgresqlFailureStreak, SqliteFailureStreak } from './Migration20261203_failureStreak.ts';
 import { PostgresqlFireLedger, SqliteFireLedger } from './Migration20261210_fireLedger.ts';
 import { PostgresqlAlertsReports, SqliteAlertsReports } from './Migration20261210_alertsReports.ts';
+import { PostgresqlResilErrorEvents, SqliteResilErrorEvents } from './Migration20261210_resilErrorEvents.ts';
+import { PostgresqlResilCircuitBreakers, SqliteResilCircuitBreakers } from './Migration20261210_resilCircuitBreakers.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -18,6 +20,8 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261203_failureStreak', class: SqliteFailureStreak },
     { name: 'Migration20261210_fireLedger', class: SqliteFireLedger },
     { name: 'Migration20261210_alertsReports', class: SqliteAlertsReports },
+    { name: 'Migration20261210_resilErrorEvents', class: SqliteResilErrorEvents },
+    { name: 'Migration20261210_resilCircuitBreakers', class: SqliteResilCircuitBreakers },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -27,6 +31,8 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261203_failureStreak', class: PostgresqlFailureStreak },
     { name: 'Migration20261210_fireLedger', class: PostgresqlFireLedger },
     { name: 'Migration20261210_alertsReports', class: PostgresqlAlertsReports },
+    { name: 'Migration20261210_resilErrorEvents', class: PostgresqlResilErrorEvents },
+    { name: 'Migration20261210_resilCircuitBreakers', class: PostgresqlResilCircuitBreakers },
   ],
 };
 

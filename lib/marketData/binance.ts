@@ -15,7 +15,7 @@ export interface BinanceOptions {
   weights: RequestWeightLimiter;
 }
 
-/** Binance answers 429 when the weight limit is hit and 418 once it bans the IP for ignoring 429s. */
+/** Binance answers 429 when the weight limit is hit and 418 once it bans the IP for ignoring 429s; both say how long in Retry-After. */
 const RATE_LIMITED = new Set([418, 429]);
 const DEFAULT_BACK_OFF_MS = 60_000;
 const USED_WEIGHT_HEADER = 'x-mbx-used-weight-1m';
@@ -27,7 +27,9 @@ export function createBinanceProvider(options: BinanceOptions): MarketDataProvid
   /** Spends the call's request weight first; a 429 or 418 holds every later call back. */
   async function weighed(weight: number, call: () => Promise<HttpResponse>): Promise<HttpResponse> {
     const gate = options.weights.reserve(weight);
-    if (!gate.ok) throw new KeelError(`market data: request weight limit reached; next call in ${gate.retryAfterMs} ms`, { category: 'api', type: 'RateLimited', retryable: true });
+    if (!gate.ok) {
+      throw new KeelError(`market data: request weight limit reached; next call in ${gate.retryAfterMs} ms`, { category: 'api', type: 'RateLimited', retryable: true, retryAfterMs: gate.retryAfterMs });
+    }
     try {
       const response = await call();
       // Binance's own count for this IP, other processes included.
@@ -35,7 +37,7 @@ export function createBinanceProvider(options: BinanceOptions): MarketDataProvid
       if (used !== null) options.weights.observeUsedWeight(Number(used));
       return response;
     } catch (error) {
-      if (error instanceof ApiError && RATE_LIMITED.has(error.status)) options.weights.backOff(DEFAULT_BACK_OFF_MS);
+      if (error instanceof ApiError && RATE_LIMITED.has(error.status)) options.weights.backOff(error.retryAfterMs ?? DEFAULT_BACK_OFF_MS);
       throw error;
     }
   }

@@ -13,6 +13,8 @@ export interface FakeBinance extends LoopbackServer {
   requests: string[];
   /** Sent as `X-MBX-USED-WEIGHT-1M` on every answer when set: the weight "other processes" have used this minute. */
   reportUsedWeight(weight: number | null): void;
+  /** When each request arrived (performance.now()), faults included: retry pacing is read from these. */
+  arrivals: number[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -37,12 +39,14 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
   const table = new Map(Object.entries(prices));
   const klineTable = new Map(Object.entries(klines));
   const requests: string[] = [];
+  const arrivals: number[] = [];
   let faults = { count: 0, status: 500 };
   let usedWeight: number | null = null;
   const server = await startLoopbackServer((req, _body, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(url.pathname + url.search);
     if (usedWeight !== null) res.setHeader('X-MBX-USED-WEIGHT-1M', String(usedWeight));
+    arrivals.push(performance.now());
     if (url.pathname !== '/api/v3/ticker/price' && url.pathname !== '/api/v3/klines') return sendJson(res, 404, { code: -1, msg: 'not found' });
     if (faults.count > 0) {
       faults.count -= 1;
@@ -65,6 +69,7 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
     prices: table,
     klines: klineTable,
     requests,
+    arrivals,
     failNext: (count, status) => (faults = { count, status }),
     reportUsedWeight: (weight) => (usedWeight = weight),
   };

@@ -71,11 +71,8 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
 
   const workerOrm = options.workerConnection === 'own' ? await initORM(config.db, logger) : orm;
   const connection = await connectWorker(config.temporal);
-  const workers = await Promise.all(
-    (options.queues ?? []).map((queue) =>
-      createKeelWorker({ connection, namespace: config.temporal.namespace, queue, services: createWorkerServices(config, { orm: workerOrm, temporal, logger, workerId: workerIdentity(queue) }) }),
-    ),
-  );
+  const services = (options.queues ?? []).map((queue) => ({ queue, services: createWorkerServices(config, { orm: workerOrm, temporal, logger, workerId: workerIdentity(queue) }) }));
+  const workers = await Promise.all(services.map(({ queue, services }) => createKeelWorker({ connection, namespace: config.temporal.namespace, queue, services })));
   const workerRuns = workers.map((worker) => worker.run());
   const api = await startApi({ config, adminKey: ADMIN_KEY, orm, temporal, logger });
 
@@ -107,6 +104,10 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
       await api.close();
       for (const worker of workers) worker.shutdown();
       await Promise.all(workerRuns);
+      for (const worker of services) {
+        worker.services.breakers.close();
+        await worker.services.errorEvents.close();
+      }
       await connection.close();
       if (workerOrm !== orm) await workerOrm.close();
       await platform.close();

@@ -7,22 +7,26 @@ export interface ReceivedWebhook {
 
 export interface WebhookReceiver extends LoopbackServer {
   received: ReceivedWebhook[];
-  /** The next `count` deliveries answer `status` without being recorded. */
-  failNext(count: number, status: number): void;
+  /** The next `count` deliveries answer `status` (with `headers`, e.g. Retry-After) without being recorded. */
+  failNext(count: number, status: number, headers?: Record<string, string>): void;
+  /** When each delivery attempt arrived (performance.now()), failed ones included. */
+  arrivals: number[];
 }
 
 /** Records every JSON POST it gets and answers 204, unless told to fail. */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
-  let faults = { count: 0, status: 500 };
+  const arrivals: number[] = [];
+  let faults: { count: number; status: number; headers?: Record<string, string> } = { count: 0, status: 500 };
   const server = await startLoopbackServer((req, body, res) => {
+    arrivals.push(performance.now());
     if (faults.count > 0) {
       faults.count -= 1;
-      res.writeHead(faults.status).end();
+      res.writeHead(faults.status, faults.headers).end();
       return;
     }
     received.push({ headers: req.headers, body: JSON.parse(body) as unknown });
     res.writeHead(204).end();
   });
-  return { ...server, received, failNext: (count, status) => (faults = { count, status }) };
+  return { ...server, received, arrivals, failNext: (count, status, headers) => (faults = { count, status, headers }) };
 }

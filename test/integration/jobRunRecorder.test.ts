@@ -4,9 +4,10 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJobRunActivities } from '../../activities/jobRuns.ts';
-import { JobRun } from '../../db/entities/index.ts';
+import { ErrorEvent, JobRun } from '../../db/entities/index.ts';
 import { inTransaction, initORM, migrate, type Orm } from '../../db/orm.ts';
 import type { Config } from '../../lib/config.ts';
+import { ErrorEventRecorder } from '../../lib/errorEvents.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
 import { reconcileRuns } from '../../lib/runReconciler.ts';
@@ -27,6 +28,7 @@ describe('the JobRun recorder', () => {
   let client: Client;
   let worker: Worker;
   let workerRun: Promise<void>;
+  let errorEvents: ErrorEventRecorder;
   const undone: { step: string; key: string }[] = [];
 
   beforeAll(async () => {
@@ -35,6 +37,7 @@ describe('the JobRun recorder', () => {
     database = await createTestDatabase('sqlite');
     orm = await initORM({ url: database.url });
     await migrate(orm);
+    errorEvents = new ErrorEventRecorder(orm, createLogger({ app_env: 'test', log: { level: 'silent' } }));
     const activities: RecorderTestActivities = {
       doStep: (step, fail) => (fail ? Promise.reject(ApplicationFailure.nonRetryable(`${step} failed`, 'StepFailed')) : Promise.resolve(`receipt-${step}`)),
       undoStep: (step, key) => Promise.resolve(void undone.push({ step, key })),
@@ -46,7 +49,7 @@ describe('the JobRun recorder', () => {
       taskQueue: TASK_QUEUE,
       workflowsPath: WORKFLOWS_PATH,
       interceptors: { workflowModules: [INTERCEPTOR_PATH] },
-      activities: { ...createJobRunActivities({ orm, workerId: 'recorder-test' }), ...activities },
+      activities: { ...createJobRunActivities({ orm, workerId: 'recorder-test', errorEvents }), ...activities },
     });
     workerRun = worker.run();
     connection = await Connection.connect({ address: inject('temporalAddress') });
@@ -58,6 +61,7 @@ describe('the JobRun recorder', () => {
     await workerRun;
     await workerConnection?.close();
     await connection?.close();
+    await errorEvents?.close();
     await orm?.close();
     await database?.drop();
   });
@@ -86,7 +90,11 @@ describe('the JobRun recorder', () => {
         { step: 'step-2', status: 'compensated' },
         { step: 'step-1', status: 'compensated' },
       ],
+      event_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
+    await errorEvents.flush();
+    const event = await inTransaction(orm, (em) => em.findOneOrFail(ErrorEvent, { event_id: run.error!.event_id! }));
+    expect(event).toMatchObject({ component: 'test', error_type: 'StepFailed', message: 'step-3 failed', severity: 'error', user_id: 1, resolved: false, context: { job_id: 101, workflow_id: handle.workflowId } });
     expect(undone).toEqual([
       { step: 'step-2', key: `${handle.workflowId}/step-2/compensate` },
       { step: 'step-1', key: `${handle.workflowId}/step-1/compensate` },
@@ -104,7 +112,7 @@ describe('the JobRun recorder', () => {
 
   it('lets the job finish when the database cannot take the record, and the reconciler records the outcome afterwards', async () => {
     const queue = `${TASK_QUEUE}-database-down`;
-    const recorder = createJobRunActivities({ orm, workerId: 'recorder-test' });
+    const recorder = createJobRunActivities({ orm, workerId: 'recorder-test', errorEvents });
     const downWorker = await Worker.create({
       connection: workerConnection,
       namespace: testNamespace(),

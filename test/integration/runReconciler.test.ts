@@ -1,8 +1,9 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobRun } from '../../db/entities/index.ts';
+import { ErrorEvent, JobRun } from '../../db/entities/index.ts';
 import { inTransaction } from '../../db/orm.ts';
 import { closeOpenRun, enqueueRun } from '../../db/repositories/jobRuns.ts';
+import { ErrorEventRecorder } from '../../lib/errorEvents.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { reconcileRuns, type ReconcileOptions } from '../../lib/runReconciler.ts';
 import { startRunReconciliation } from '../../lib/runReconciliation.ts';
@@ -86,9 +87,15 @@ describe.each(DATABASE_KINDS)('run reconciliation on %s', (kind) => {
     const handle = await startUnpolled(workflowId, '1 second');
     await eventually(async () => ((await handle.describe()).status.name === 'TIMED_OUT' ? true : undefined));
 
-    await reconcile();
+    const errorEvents = new ErrorEventRecorder(platform.orm, createLogger({ app_env: 'test', log: { level: 'silent' } }));
+    await reconcileRuns({ ...deps(), errorEvents }, { graceMs: 0 });
+    await errorEvents.close();
 
-    expect(await runOf(workflowId)).toMatchObject({ status: 'TIMED_OUT', error: { type: 'WorkflowExecutionTimeout' } });
+    const run = await runOf(workflowId);
+    expect(run).toMatchObject({ status: 'TIMED_OUT', error: { type: 'WorkflowExecutionTimeout', event_id: expect.any(String) } });
+    // The run links to its ErrorEvent, as one the recorder closed would.
+    const event = await inTransaction(platform.orm, (em) => em.findOneOrFail(ErrorEvent, { event_id: run!.error!.event_id! }));
+    expect(event).toMatchObject({ component: 'price_alert', error_type: 'WorkflowExecutionTimeout', context: { run_id: run!.run_id, status: 'TIMED_OUT' } });
   });
 
   it('completes a run left RUNNING with the result the workflow returned', async () => {

@@ -19,6 +19,11 @@ describe('lint rules for workflow code', () => {
     expect(await lint(code)).toContain(rule);
   });
 
+  it('allows the pure retry strategies from lib, and nothing else of lib', async () => {
+    expect(await lint("import { retryDelayMs } from '../lib/retryStrategies.ts';\nexport const x = retryDelayMs;\n")).toEqual([]);
+    expect(await lint("import { withRetry } from '../lib/retry.ts';\nexport const x = withRetry;\n")).toContain('@typescript-eslint/no-restricted-imports');
+  });
+
   it('allows type-only imports of activities and the workflow API', async () => {
     const code = "import type { createMarketDataActivities } from '../activities/marketData.ts';\nimport { sleep } from '@temporalio/workflow';\nexport type A = ReturnType<typeof createMarketDataActivities>;\nexport const x = () => sleep(1);\n";
     expect(await lint(code)).toEqual([]);

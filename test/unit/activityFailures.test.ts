@@ -2,7 +2,9 @@ import { ScheduleClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { ApiError, businessError, networkError } from '../../lib/errors.ts';
+import { retryAfterMs } from '../../lib/http.ts';
 import { isScheduleSpecRefusal } from '../../lib/jobScheduler.ts';
+import { BUILT_IN_RETRY_POLICIES } from '../../lib/retryStrategies.ts';
 import { toActivityFailure } from '../../workers/activityFailureInterceptor.ts';
 
 describe('toActivityFailure', () => {
@@ -21,6 +23,34 @@ describe('toActivityFailure', () => {
   it('leaves errors it does not know to Temporal as they are', () => {
     const error = new RangeError('bug');
     expect(toActivityFailure(error)).toBe(error);
+  });
+
+  const linear = { ...BUILT_IN_RETRY_POLICIES.default!, strategy: 'linear' as const, jitter: false, base_delay: 0.5 };
+
+  it("names the next delay when the policy's strategy is one Temporal cannot compute", () => {
+    expect(toActivityFailure(networkError('reset'), { policy: linear, attempt: 3 })).toMatchObject({ nonRetryable: false, nextRetryDelay: 1500 });
+    expect(toActivityFailure(new RangeError('bug'), { policy: linear, attempt: 2 })).toMatchObject({ type: 'RangeError', nextRetryDelay: 1000, details: [{ category: 'system' }] });
+    expect(toActivityFailure(networkError('reset'), { policy: BUILT_IN_RETRY_POLICIES.market_data!, attempt: 3 })).toMatchObject({ nextRetryDelay: undefined });
+  });
+
+  it("waits as long as a 429's Retry-After asks, whatever the strategy", () => {
+    expect(toActivityFailure(new ApiError('slow down', 429, {}, 7000), { policy: linear, attempt: 1 })).toMatchObject({ nonRetryable: false, nextRetryDelay: 7000 });
+  });
+
+  it('does not retry a category the policy leaves out, nor a business error under any policy', () => {
+    const networkOnly = { ...linear, retry_on: ['network' as const] };
+    expect(toActivityFailure(new ApiError('busy', 503, {}), { policy: networkOnly, attempt: 1 })).toMatchObject({ nonRetryable: true, nextRetryDelay: undefined });
+    expect(toActivityFailure(businessError('InvalidSymbol', 'no'), { policy: linear, attempt: 1 })).toMatchObject({ nonRetryable: true });
+  });
+});
+
+describe('retryAfterMs', () => {
+  it('reads Retry-After in seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterMs('3', now)).toBe(3000);
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 });
 
