@@ -100,7 +100,8 @@ export function toTemporalRetryPolicy(policy: RetryPolicyConfig): TemporalRetryP
     initialInterval,
     backoffCoefficient: policy.strategy === 'exponential' ? policy.backoff_factor : 1,
     maximumInterval: Math.max(policy.max_delay * 1000, initialInterval),
-    maximumAttempts: policy.max_attempts,
+    // 0 means no limit: Temporal wants the field left out (it refuses 0); the profile's schedule-to-close bounds it.
+    ...(policy.max_attempts > 0 ? { maximumAttempts: policy.max_attempts } : {}),
   };
 }
 

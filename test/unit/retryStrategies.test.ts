@@ -48,6 +48,8 @@ describe('retry strategies', () => {
       maximumAttempts: 4,
     });
     expect(toTemporalRetryPolicy(policy({ strategy: 'fixed', base_delay: 2 }))).toMatchObject({ initialInterval: 2000, backoffCoefficient: 1 });
+    // max_attempts 0 is "no limit": Temporal refuses 0, so the field is left out.
+    expect(toTemporalRetryPolicy(policy({ strategy: 'exponential', max_attempts: 0 }))).not.toHaveProperty('maximumAttempts');
     expect(temporalComputesDelays(policy({ strategy: 'exponential' }))).toBe(true);
     expect(temporalComputesDelays(policy({ strategy: 'exponential', jitter: true }))).toBe(false);
     expect(temporalComputesDelays(policy({ strategy: 'linear' }))).toBe(false);
