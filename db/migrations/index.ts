@@ -4,6 +4,7 @@ import { PostgresqlInitial, SqliteInitial } from './Migration20261127_initial.ts
 import { PostgresqlJobScheduleState, SqliteJobScheduleState } from './Migration20261201_jobScheduleState.ts';
 import { PostgresqlIdempotencyKeys, SqliteIdempotencyKeys } from './Migration20261201_idempotencyKeys.ts';
 import { PostgresqlJobSchedulePolicies, SqliteJobSchedulePolicies } from './Migration20261202_jobSchedulePolicies.ts';
+import { PostgresqlOutbox, SqliteOutbox } from './Migration20261210_outbox.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -12,12 +13,14 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261201_jobScheduleState', class: SqliteJobScheduleState },
     { name: 'Migration20261201_idempotencyKeys', class: SqliteIdempotencyKeys },
     { name: 'Migration20261202_jobSchedulePolicies', class: SqliteJobSchedulePolicies },
+    { name: 'Migration20261210_outbox', class: SqliteOutbox },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
     { name: 'Migration20261201_jobScheduleState', class: PostgresqlJobScheduleState },
     { name: 'Migration20261201_idempotencyKeys', class: PostgresqlIdempotencyKeys },
     { name: 'Migration20261202_jobSchedulePolicies', class: PostgresqlJobSchedulePolicies },
+    { name: 'Migration20261210_outbox', class: PostgresqlOutbox },
   ],
 };
 
