@@ -7,6 +7,7 @@ import { JobScheduler } from '../lib/jobScheduler.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createApiMetrics } from '../lib/metrics.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
+import { ensureDeliveryJob } from '../notifications/deliverySchedule.ts';
 import { createApp } from './app.ts';
 
 export interface RunningApi {
@@ -27,9 +28,12 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
   const metrics = createApiMetrics(runtime.orm);
   // Runs at start-up, every reconcile.schedules_interval_ms, and for POST /jobs/reconcile.
   const reconciler = startJobReconciler({ ...runtime, changes: metrics.scheduleReconcileChanges }, runtime.config.reconcile.schedules_interval_ms);
+  const scheduler = new JobScheduler(runtime);
+  // Keel's own jobs exist before the first request; one that cannot be made now is made at the next start.
+  await ensureDeliveryJob({ ...runtime, scheduler }, runtime.config.notify).catch((error: unknown) => runtime.logger.error({ err: error }, 'could not create the notification_batch job'));
   const app = createApp({
     ...runtime,
-    scheduler: new JobScheduler(runtime),
+    scheduler,
     reconciler,
     metrics,
   });

@@ -87,7 +87,7 @@ const worker = await createKeelWorker({
   connection,
   namespace: config.temporal.namespace,
   queue: 'alerts',
-  services: createWorkerServices(config, { orm, logger, workerId: workerIdentity('alerts') }),
+  services: createWorkerServices(config, { orm, logger, temporal, workerId: workerIdentity('alerts') }),
 });
 const api = await startApi({ config, adminKey: ADMIN_KEY, orm, temporal, logger });
 const call = async (method: string, path: string, body?: unknown) => {

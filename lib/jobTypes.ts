@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { createIndicatorActivities } from '../activities/indicators.ts';
 import { createMarketDataActivities } from '../activities/marketData.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
+import { createNotificationDeliveryActivities } from '../activities/notificationDelivery.ts';
 import type * as workflows from '../workflows/index.ts';
 import type { JobInput } from '../workflows/types.ts';
 import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
+import { notificationBatchParams } from './jobParams/notificationBatch.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
 import type { WorkerServices } from '../workers/services.ts';
 
@@ -78,6 +80,16 @@ export const JOB_TYPES = {
     taskParams: indicatorAlertParams,
     activities: [createIndicatorActivities, createNotificationActivities],
     run: ALERT_RUN_OPTIONS,
+  }),
+  // Delivers the outbox; Keel keeps one such job (notify.batch_cron), and every enqueue kicks a delivery run at once.
+  notification_batch: defineJobType({
+    workflow: 'notificationBatchWorkflow',
+    taskQueue: 'notifications',
+    target: z.literal('outbox'),
+    taskParams: notificationBatchParams,
+    activities: [createNotificationDeliveryActivities],
+    // A round already running delivers what the next fire would: skip that fire.
+    run: { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: MINUTE },
   }),
 } as const satisfies Record<string, JobTypeDefinition>;
 

@@ -29,7 +29,7 @@ const platform = await bootPlatform(config, logger, { migrations: 'require' }).c
   logger.fatal(error.message);
   process.exit(1);
 });
-const services = createWorkerServices(config, { orm: platform.orm, logger, workerId: workerIdentity(queue) });
+const services = createWorkerServices(config, { orm: platform.orm, temporal: platform.temporal, logger, workerId: workerIdentity(queue) });
 const connection = await connectWorker(config.temporal);
 const worker = await createKeelWorker({ connection, namespace: config.temporal.namespace, queue, services });
 

@@ -1,3 +1,4 @@
 // The one workflowsPath: every job workflow the workers can run.
 export { priceAlertWorkflow } from './priceAlert.ts';
 export { indicatorAlertWorkflow } from './indicatorAlert.ts';
+export { notificationBatchWorkflow } from './notificationBatch.ts';

@@ -33,3 +33,12 @@ export interface IndicatorAlertResult {
   current_price: number;
   notification_sent: boolean;
 }
+
+/** What a notification_batch run did, over all its rounds. */
+export interface NotificationBatchResult {
+  rounds: number;
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}

@@ -73,7 +73,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
   const connection = await connectWorker(config.temporal);
   const workers = await Promise.all(
     (options.queues ?? []).map((queue) =>
-      createKeelWorker({ connection, namespace: config.temporal.namespace, queue, services: createWorkerServices(config, { orm: workerOrm, logger, workerId: workerIdentity(queue) }) }),
+      createKeelWorker({ connection, namespace: config.temporal.namespace, queue, services: createWorkerServices(config, { orm: workerOrm, logger, temporal, workerId: workerIdentity(queue) }) }),
     ),
   );
   const workerRuns = workers.map((worker) => worker.run());

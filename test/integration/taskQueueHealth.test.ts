@@ -34,7 +34,7 @@ describe('GET /health and the task queues', () => {
     expect((await fetch(`${platform.apiUrl}/health/ready`)).status).toBe(200);
 
     const connection = await connectWorker(platform.config.temporal);
-    const services = createWorkerServices(platform.config, { orm: platform.orm, logger: createLogger(platform.config, { role: 'test' }), workerId: workerIdentity('alerts') });
+    const services = createWorkerServices(platform.config, { orm: platform.orm, temporal: platform.temporal, logger: createLogger(platform.config, { role: 'test' }), workerId: workerIdentity('alerts') });
     try {
       const worker = await createKeelWorker({ connection, namespace, queue: 'alerts', services });
       const running = worker.run();

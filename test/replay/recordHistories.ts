@@ -64,7 +64,7 @@ const worker = await createKeelWorker({
   connection,
   namespace: config.temporal.namespace,
   queue: 'alerts',
-  services: createWorkerServices(config, { orm: platform.orm, logger, workerId: workerIdentity('alerts') }),
+  services: createWorkerServices(config, { orm: platform.orm, temporal: platform.temporal, logger, workerId: workerIdentity('alerts') }),
 });
 const scheduler = new JobScheduler({ ...platform, logger });
 
