@@ -119,9 +119,10 @@ describe.each(['sqlite', 'postgresql'] as const)('the notification outbox on %s'
   });
 
   it('takes over a claim whose delivery died before the channel took it, once its lease ran out', async () => {
-    await inTransaction(platform.orm, async (em) => {
+    await inTransaction(platform.orm, (em) => {
       const row = addNotification(em, { idempotency_key: 'orphaned/notify', user_id: 25, job_id: null, channel: 'webhook', recipient: `${receiver.url}/hook`, title: 'Orphan', text: 'left claimed', body: {}, image_png: null, status: 'pending', next_attempt_at: new Date(Date.now() - 1_000) });
       Object.assign(row, { status: 'sending', claim_token: 'a-dead-worker' });
+      return Promise.resolve();
     });
     await kickDelivery(platform.temporal, createLogger(platform.config, { role: 'test' }));
     expect((await sent('orphaned/notify')).attempts).toBe(1);

@@ -97,8 +97,9 @@ async function readCall(req: IncomingMessage): Promise<TelegramCall> {
     const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
     const photo = form.get('photo');
     call.chat_id = Number(form.get('chat_id'));
+    const caption = form.get('caption');
     // Multipart normalises line breaks to CRLF; Telegram shows them as plain newlines.
-    call.caption = String(form.get('caption') ?? '').replaceAll('\r\n', '\n');
+    call.caption = typeof caption === 'string' ? caption.replaceAll('\r\n', '\n') : undefined;
     if (photo instanceof Blob) call.photo = Buffer.from(await photo.arrayBuffer());
   } else if (raw.length > 0) {
     const body = JSON.parse(raw.toString('utf8')) as { chat_id?: number; text?: string; offset?: number };
