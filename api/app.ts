@@ -13,6 +13,7 @@ import { PROBLEM_BASE, problemHeaders, problemOf, problemResponse } from './prob
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
+import { telegramLinkRoutes } from './routes/telegramLinks.ts';
 import { securityHeaders } from './securityHeaders.ts';
 
 export interface AppDeps {
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.get('/config', (c) => c.json(redactConfig(deps.config)));
   app.route('/jobs', jobRoutes(deps));
   app.route('/runs', runRoutes(deps));
+  app.route('/users', telegramLinkRoutes(deps));
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);

@@ -25,6 +25,8 @@ export interface FakeTelegram extends LoopbackServer {
   failNext(count: number, status: number): void;
   /** Chats that blocked the bot: every send to them answers 403. */
   blocked: Set<number>;
+  /** Replies the bot sent to a chat (sendMessage texts). */
+  repliesTo(chatId: number): string[];
   /** Queues an update for getUpdates (the bot's long polling). */
   pushUpdate(update: Record<string, unknown>): void;
 }
@@ -44,7 +46,8 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         calls.push(call);
         if (call.method === 'getUpdates') {
           const pending = updates.filter((update) => (update.update_id as number) >= (call.offset ?? 0));
-          sendJson(res, 200, { ok: true, result: pending });
+          // A short stand-in for long polling: an empty answer comes after a moment, not at once.
+          setTimeout(() => sendJson(res, 200, { ok: true, result: pending }), pending.length ? 0 : 100);
           return;
         }
         if (throttle.count > 0) {
@@ -76,6 +79,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     delivered: () => calls.filter((call) => (call as TelegramCall & { accepted?: boolean }).accepted),
     throttleNext: (count, retryAfter) => (throttle = { count, retryAfter }),
     failNext: (count, status) => (faults = { count, status }),
+    repliesTo: (chatId) => calls.filter((call) => call.method === 'sendMessage' && call.chat_id === chatId).map((call) => call.text ?? ''),
     pushUpdate: (update) => updates.push({ update_id: nextUpdateId++, ...update }),
     close: () =>
       new Promise((resolve) => {
