@@ -39,6 +39,11 @@ const SCENARIOS = [
   { name: 'price-alert-invalid-symbol', job: priceAlert('NOPEUSDT', { condition: 'above', value: 1 }) },
   { name: 'indicator-alert-fires', job: indicatorAlert('BTCUSDT', { indicator: 'rsi', condition: 'below', value: 100 }) },
   { name: 'indicator-alert-holds-back', job: indicatorAlert('BTCUSDT', { indicator: 'rsi', condition: 'above', value: 100 }) },
+  // After the alerts above queued their notifications: a scheduled delivery round of the outbox.
+  {
+    name: 'notification-batch-delivers',
+    job: { name: 'replay outbox', job_type: 'notification_batch', target: 'outbox', task_params: JOB_TYPES.notification_batch.taskParams.parse({}), cron: '0 0 1 1 *', timezone: 'UTC', enabled: true, user_id: 0 },
+  },
 ];
 
 const run = promisify(execFile);
@@ -60,15 +65,18 @@ const logger = createLogger(config, { role: 'record-histories' });
 installTemporalRuntime(logger);
 const platform = await bootPlatform(config, logger, { migrations: 'apply' });
 const connection = await connectWorker(config.temporal);
-const worker = await createKeelWorker({
-  connection,
-  namespace: config.temporal.namespace,
-  queue: 'alerts',
-  services: createWorkerServices(config, { orm: platform.orm, temporal: platform.temporal, logger, workerId: workerIdentity('alerts') }),
-});
+const workerOn = (queue: 'alerts' | 'notifications') =>
+  createKeelWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    queue,
+    services: createWorkerServices(config, { orm: platform.orm, temporal: platform.temporal, logger, workerId: workerIdentity(queue) }),
+  });
+const worker = await workerOn('alerts');
+const notificationsWorker = await workerOn('notifications');
 const scheduler = new JobScheduler({ ...platform, logger });
 
-await worker.runUntil(async () => {
+await worker.runUntil(() => notificationsWorker.runUntil(async () => {
   mkdirSync(outDir, { recursive: true });
   for (const scenario of SCENARIOS) {
     const job = await scheduler.create(scenario.job);
@@ -81,7 +89,7 @@ await worker.runUntil(async () => {
     process.stdout.write(`recorded ${scenario.name} (${workflow_id})\n`);
     await scheduler.delete(job.id);
   }
-});
+}));
 
 await connection.close();
 await platform.close();
