@@ -86,6 +86,10 @@ describe.each(['sqlite', 'postgresql'] as const)('the notification outbox on %s'
     expect(again?.id).toBe(jobs.body.items[0].id);
     expect((await platform.api('GET', '/jobs?job_type=notification_batch')).body.items).toHaveLength(1);
     expect((await platform.api('GET', `/jobs/${again!.id}`)).body.schedule).toMatchObject({ paused: false });
+    // Its runs are recorded like any job's.
+    const run = await triggerAndWait(platform, again!.id);
+    expect(run).toMatchObject({ status: 'COMPLETED', job_type: 'notification_batch', worker_id: expect.stringMatching(/^notifications@/) });
+    expect(run.result).toMatchObject({ rounds: expect.any(Number), sent: expect.any(Number), failed: 0 });
   });
 
   it('delivers to healthy recipients while one that keeps failing backs off alone, then delivers it once it recovers', async () => {
