@@ -94,7 +94,9 @@ export async function deliverDueNotifications(deps: DeliveryDeps, limit: number,
   const workers = Array.from({ length: Math.min(RECIPIENTS_IN_PARALLEL, queues.length) }, async () => {
     for (let queue = queues.shift(); queue; queue = queues.shift()) await deliverTo(queue);
   });
-  await Promise.all(workers);
+  // Every recipient's lane ends before the round does, even when one failed (the database, most likely).
+  const failed = (await Promise.allSettled(workers)).find((lane) => lane.status === 'rejected');
+  if (failed) throw failed.reason;
 
   const next = await inTransaction(deps.orm, (em) => nextNotificationDueAt(em));
   report.next_due_in_ms = next === null ? null : Math.max(0, next.getTime() - Date.now());
