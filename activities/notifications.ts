@@ -1,16 +1,30 @@
 import { log } from '@temporalio/activity';
-import type { Delivery, Notification, Notifier } from '../lib/notify/index.ts';
+import type { Orm } from '../db/orm.ts';
+import type { Config } from '../lib/config.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Delivery, Notification } from '../lib/notify/index.ts';
+import type { TemporalClient } from '../lib/temporal.ts';
+import { kickDelivery } from '../notifications/kick.ts';
+import { enqueueNotification } from '../notifications/outbox.ts';
 
 export interface NotificationDeps {
-  notifier: Notifier;
+  config: Config;
+  orm: Orm;
+  temporal: TemporalClient;
+  logger: Logger;
 }
 
-export function createNotificationActivities({ notifier }: NotificationDeps) {
+export function createNotificationActivities({ config, orm, temporal, logger }: NotificationDeps) {
   return {
+    /**
+     * Puts the notification in the outbox (once per idempotency key, however often this runs) and kicks the delivery:
+     * the notifications queue sends it, so a slow channel never holds this worker. `delivered` means queued.
+     */
     async sendNotification(notification: Notification): Promise<Delivery> {
-      const delivery = await notifier.send(notification);
-      log.info('notification sent', { channel: delivery.channel, delivered: delivery.delivered, idempotency_key: notification.idempotency_key });
-      return delivery;
+      const { row, created } = await enqueueNotification(orm, config.notify, notification);
+      log.info('notification queued', { notification_id: row.id, channel: row.channel, status: row.status, created, idempotency_key: notification.idempotency_key });
+      if (row.status === 'pending') await kickDelivery(temporal, logger);
+      return { channel: row.channel, delivered: true };
     },
   };
 }

@@ -15,6 +15,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
 import { errorRoutes } from './routes/errors.ts';
 import { circuitBreakerRoutes } from './routes/circuitBreakers.ts';
+import { telegramLinkRoutes } from './routes/telegramLinks.ts';
 import { securityHeaders } from './securityHeaders.ts';
 
 export interface AppDeps {
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
   app.route('/runs', runRoutes(deps));
   app.route('/errors', errorRoutes(deps));
   app.route('/circuit-breakers', circuitBreakerRoutes(deps));
+  app.route('/users', telegramLinkRoutes(deps));
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);

@@ -7,11 +7,11 @@ import { startJobReconciler } from '../lib/jobReconciler.ts';
 import { JobScheduler } from '../lib/jobScheduler.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createApiMetrics } from '../lib/metrics.ts';
-import { createOwnerAlerts } from '../lib/ownerAlerts.ts';
-import { createNotifier } from '../lib/notify/index.ts';
-import { CircuitBreakers } from '../lib/resilience.ts';
+import { ownerAlertsThrough } from '../lib/ownerAlerts.ts';
 import { ensureMaintenanceJob } from '../lib/systemJobs.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
+import { createOutboxNotifier } from '../notifications/outboxNotifier.ts';
+import { ensureDeliveryJob } from '../notifications/deliverySchedule.ts';
 import { createApp } from './app.ts';
 
 export interface RunningApi {
@@ -30,16 +30,19 @@ export interface ApiRuntime {
 /** Serves the API on config.api.host:port (port 0 picks a free one); close() stops taking requests and drains. */
 export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
   const metrics = createApiMetrics(runtime.orm);
+  // What the API process tells a job's owner goes through the outbox, like every other notification.
+  const outbox = createOutboxNotifier({ ...runtime, notify: runtime.config.notify });
   // Runs at start-up, every reconcile.schedules_interval_ms, and for POST /jobs/reconcile.
   const reconciler = startJobReconciler(
-    { ...runtime, changes: metrics.scheduleReconcileChanges, livenessGraceMs: runtime.config.schedule.liveness_grace_ms, alertOwner: createOwnerAlerts(runtime.config, runtime.logger) },
+    { ...runtime, changes: metrics.scheduleReconcileChanges, livenessGraceMs: runtime.config.schedule.liveness_grace_ms, alertOwner: ownerAlertsThrough(outbox) },
     runtime.config.reconcile.schedules_interval_ms,
   );
   // The fire ledger and the ENQUEUED watcher (README, "The fire ledger").
-  const fires = startFireLedgerTasks({ ...runtime, metrics, notifier: createNotifier(runtime.config.notify, runtime.logger, new CircuitBreakers()), config: runtime.config.fires });
+  const fires = startFireLedgerTasks({ ...runtime, metrics, notifier: outbox, config: runtime.config.fires });
   const scheduler = new JobScheduler(runtime);
   // Keel's own schedules: created once, found again at every start; a failure here must not keep the API down.
   await ensureMaintenanceJob({ ...runtime, scheduler }).catch((error: unknown) => runtime.logger.warn({ err: error }, 'could not ensure the maintenance job; it is tried again at the next start'));
+  await ensureDeliveryJob({ ...runtime, scheduler }, runtime.config.notify).catch((error: unknown) => runtime.logger.error({ err: error }, 'could not create the notification_batch job'));
   const app = createApp({
     ...runtime,
     scheduler,

@@ -141,6 +141,11 @@ const configSchema = z
       telegram_bot_token: z.string(),
       telegram_api_base_url: httpUrl,
       timeout_ms: z.coerce.number().int().min(100).max(120_000),
+      // The outbox: the notification_batch schedule Keel keeps (empty: none), how long a delivery holds the rows it claimed, how often a row is tried.
+      batch_cron: z.string().default('* * * * *'),
+      claim_lease_ms: z.coerce.number().int().min(2_000).max(3_600_000).default(30_000),
+      max_attempts: z.coerce.number().int().min(1).max(100).default(10),
+      link_code_ttl_ms: z.coerce.number().int().min(60_000).max(7 * 86_400_000).default(900_000),
     }),
     // Where trading orders go; bots with dry_run always use the paper exchange.
     exchange: z.object({
@@ -170,8 +175,11 @@ const configSchema = z
     if (config.notify.channel === 'webhook' && !config.notify.webhook_url) {
       ctx.addIssue({ code: 'custom', path: ['notify', 'webhook_url'], message: 'is required when notify.channel is webhook' });
     }
-    if (config.notify.channel === 'telegram') {
-      ctx.addIssue({ code: 'custom', path: ['notify', 'channel'], message: 'telegram is not available yet: use log or webhook' });
+    if (config.notify.channel === 'telegram' && !config.notify.telegram_bot_token) {
+      ctx.addIssue({ code: 'custom', path: ['notify', 'telegram_bot_token'], message: 'is required when notify.channel is telegram' });
+    }
+    if (config.notify.claim_lease_ms < 2 * config.notify.timeout_ms + 1_000) {
+      ctx.addIssue({ code: 'custom', path: ['notify', 'claim_lease_ms'], message: 'must exceed twice notify.timeout_ms plus a second, so a claimed delivery ends before its lease' });
     }
   });
 
@@ -211,6 +219,10 @@ export const ENV_KEYS: Record<string, string> = {
   MAINTENANCE_SYSTEM_JOB: 'maintenance.system_job',
   MAINTENANCE_CRON: 'maintenance.cron',
   MAINTENANCE_BATCH_SIZE: 'maintenance.batch_size',
+  NOTIFY_TIMEOUT_MS: 'notify.timeout_ms',
+  NOTIFY_BATCH_CRON: 'notify.batch_cron',
+  NOTIFY_CLAIM_LEASE_MS: 'notify.claim_lease_ms',
+  NOTIFY_MAX_ATTEMPTS: 'notify.max_attempts',
 };
 
 /** Config keys whose values never leave the process in clear text. */

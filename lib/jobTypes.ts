@@ -4,12 +4,14 @@ import { createAlertActivities } from '../activities/alerts.ts';
 import { createIndicatorActivities } from '../activities/indicators.ts';
 import { createMaintenanceActivities } from '../activities/maintenance.ts';
 import { createMarketDataActivities } from '../activities/marketData.ts';
+import { createNotificationDeliveryActivities } from '../activities/notificationDelivery.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
 import { createReportActivities } from '../activities/reports.ts';
 import type * as workflows from '../workflows/index.ts';
 import type { JobInput } from '../workflows/types.ts';
 import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
 import { maintenanceParams } from './jobParams/maintenance.ts';
+import { notificationBatchParams } from './jobParams/notificationBatch.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
 import { reportParams } from './jobParams/report.ts';
 import type { WorkerServices } from '../workers/services.ts';
@@ -106,6 +108,16 @@ export const JOB_TYPES = {
     taskParams: maintenanceParams,
     activities: [createMaintenanceActivities],
     run: MAINTENANCE_RUN_OPTIONS,
+  }),
+  // Delivers the outbox; Keel keeps one such job (notify.batch_cron), and every enqueue kicks a delivery run at once.
+  notification_batch: defineJobType({
+    workflow: 'notificationBatchWorkflow',
+    taskQueue: 'notifications',
+    target: z.literal('outbox'),
+    taskParams: notificationBatchParams,
+    activities: [createNotificationDeliveryActivities],
+    // A round already running delivers what the next fire would: skip that fire.
+    run: { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: MINUTE },
   }),
 } as const satisfies Record<string, JobTypeDefinition>;
 

@@ -48,7 +48,8 @@ export class CircuitBreakers {
   }
 
   configOf(name: string): BreakerConfig {
-    return this.#configs[name] ?? DEFAULT_BREAKER_CONFIG;
+    // A per-recipient breaker (`webhook:<hash>`, `telegram:<chat>`) takes its dependency's settings.
+    return this.#configs[name] ?? this.#configs[name.split(':')[0]!] ?? DEFAULT_BREAKER_CONFIG;
   }
 
   async execute<T>(name: string, call: () => Promise<T>): Promise<T> {

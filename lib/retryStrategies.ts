@@ -87,7 +87,8 @@ export interface TemporalRetryPolicy {
   initialInterval: number;
   backoffCoefficient: number;
   maximumInterval: number;
-  maximumAttempts: number;
+  /** Left out for no limit. */
+  maximumAttempts?: number;
 }
 
 /**

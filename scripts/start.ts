@@ -25,6 +25,7 @@ if (major < 24) {
 /** A worker's drain (its shutdown grace time, 10 s) plus closing its connections; then it is killed. */
 const WORKER_STOP_TIMEOUT_MS = 20_000;
 const WORKER_ENTRY = join(import.meta.dirname, '..', 'workers', 'main.ts');
+const BOT_ENTRY = join(import.meta.dirname, '..', 'bot', 'main.ts');
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, { role: 'start' });
@@ -81,6 +82,20 @@ try {
     );
   }
 
+  // The Telegram bot polls only when there is a bot to poll for.
+  if (config.notify.telegram_bot_token) {
+    workers.push(
+      supervise({
+        name: 'telegram bot',
+        logger,
+        start: () => {
+          const child = spawnManaged(process.execPath, [BOT_ENTRY], { env: process.env, detached: true, inheritOutput: true });
+          return Promise.resolve({ pid: child.pid, exited: child.exited, stop: () => child.stop('SIGTERM', WORKER_STOP_TIMEOUT_MS) });
+        },
+      }),
+    );
+  }
+
   const adminKey = resolveAdminKey(config);
   const api = await startApi({ config, adminKey: adminKey.key, orm: platform.orm, temporal: platform.temporal, logger });
   const errorEvents = new ErrorEventRecorder(platform.orm, logger);
@@ -95,6 +110,7 @@ try {
       `  Temporal UI   ${uiUrl}`,
       `  Temporal      ${config.temporal.address} (namespace ${config.temporal.namespace})`,
       `  Workers       ${[...workerHealthUrls].map(([queue, url]) => `${queue} (${url})`).join(', ')}`,
+      `  Telegram bot  ${config.notify.telegram_bot_token ? 'polling' : 'off (set TELEGRAM_BOT_TOKEN)'}`,
       `  Admin API key ${adminKeyBannerText(adminKey, dataDir)}`,
       `  Data          ${dataDir}`,
       '',

@@ -2,7 +2,7 @@ import type { Orm } from '../db/orm.ts';
 import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createMarketDataProvider, type MarketDataProvider } from '../lib/marketData/index.ts';
-import { createNotifier, type Notifier } from '../lib/notify/index.ts';
+import { createChannels, type Channels } from '../lib/notify/index.ts';
 import { DatabaseBreakerStore } from '../db/repositories/circuitBreakers.ts';
 import { ErrorEventRecorder } from '../lib/errorEvents.ts';
 import { CircuitBreakers } from '../lib/resilience.ts';
@@ -13,12 +13,12 @@ export interface WorkerServices {
   config: Config;
   orm: Orm;
   logger: Logger;
-  /** The client side of Temporal, for activities that change jobs the way the API does (a failure streak or a one-shot alert pausing its job). */
-  temporal: TemporalClient;
   /** Names the worker process in every run it records. */
   workerId: string;
+  /** The client side of Temporal: activities that change jobs the way the API does (a failure streak or a one-shot alert pausing its job) or kick the outbox's delivery. */
+  temporal: TemporalClient;
   marketData: MarketDataProvider;
-  notifier: Notifier;
+  channels: Channels;
   /** Error events of this process, written in batches off the caller's path; close() at shutdown writes the rest. */
   errorEvents: ErrorEventRecorder;
   /** Shared with every worker process through the database; close() stops its sync timer. */
@@ -40,6 +40,6 @@ export function createWorkerServices(config: Config, base: { orm: Orm; temporal:
     errorEvents,
     breakers,
     marketData: createMarketDataProvider(config.market_data, breakers),
-    notifier: createNotifier(config.notify, base.logger, breakers),
+    channels: createChannels(config.notify, base.logger, breakers),
   };
 }

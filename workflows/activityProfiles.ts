@@ -45,3 +45,10 @@ export function activityOptionsOf(profile: ActivityProfileOptions): ActivityOpti
 export function activitiesWithProfile<A extends object>(profile: ActivityProfile): ActivityInterfaceFor<A> {
   return proxyActivities<A>(activityOptionsOf(ACTIVITY_PROFILES[profile]));
 }
+
+/** One round of the outbox: long enough for a full batch (each send has its own timeout); a crashed round is retried at once, its rows wait out their lease. */
+export const DELIVERY_PROFILE = {
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+} as const satisfies ActivityOptions;

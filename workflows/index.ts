@@ -3,3 +3,4 @@ export { priceAlertWorkflow } from './priceAlert.ts';
 export { indicatorAlertWorkflow } from './indicatorAlert.ts';
 export { reportWorkflow } from './report.ts';
 export { maintenanceWorkflow } from './maintenance.ts';
+export { notificationBatchWorkflow } from './notificationBatch.ts';

@@ -53,3 +53,12 @@ export interface MaintenanceResult {
   /** What the schedule reconciler changed: job ids (schedule ids for `deleted`). */
   reconciled?: { settled: number[]; recreated: number[]; updated: number[]; deleted: string[]; adopted_pause: number[] };
 }
+
+/** What a notification_batch run did, over all its rounds. */
+export interface NotificationBatchResult {
+  rounds: number;
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}

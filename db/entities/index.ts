@@ -7,6 +7,10 @@ import { JobRunSchema } from './JobRun.ts';
 import { JobScheduleSchema } from './JobSchedule.ts';
 import { PriceAlertStateSchema } from './PriceAlertState.ts';
 import { ReportSchema } from './Report.ts';
+import { CommandAuditSchema } from './CommandAudit.ts';
+import { NotificationSchema } from './Notification.ts';
+import { SettingSchema } from './Setting.ts';
+import { TelegramUserSchema } from './TelegramUser.ts';
 
 export { FIRE_OUTCOMES, FireRecord, type FireOutcome } from './FireRecord.ts';
 export { Alert } from './Alert.ts';
@@ -18,5 +22,24 @@ export { JOB_STATES, JobSchedule, type JobState } from './JobSchedule.ts';
 export { PriceAlertState } from './PriceAlertState.ts';
 export { Report, type ReportSummary } from './Report.ts';
 
+export { CommandAudit } from './CommandAudit.ts';
+export { Notification, NOTIFICATION_CHANNELS, NOTIFICATION_STATUSES, type NotificationChannel, type NotificationStatus } from './Notification.ts';
+export { Setting } from './Setting.ts';
+export { TelegramUser } from './TelegramUser.ts';
+
 /** Every entity the ORM knows: the one list config, migrations and tests share. */
-export const entities = [JobScheduleSchema, JobRunSchema, IdempotencyKeySchema, FireRecordSchema, AlertSchema, PriceAlertStateSchema, ReportSchema, ErrorEventSchema, CircuitBreakerRecordSchema];
+export const entities = [
+  JobScheduleSchema,
+  JobRunSchema,
+  IdempotencyKeySchema,
+  FireRecordSchema,
+  AlertSchema,
+  PriceAlertStateSchema,
+  ReportSchema,
+  ErrorEventSchema,
+  CircuitBreakerRecordSchema,
+  NotificationSchema,
+  TelegramUserSchema,
+  SettingSchema,
+  CommandAuditSchema,
+];

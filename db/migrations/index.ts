@@ -9,6 +9,7 @@ import { PostgresqlFireLedger, SqliteFireLedger } from './Migration20261210_fire
 import { PostgresqlAlertsReports, SqliteAlertsReports } from './Migration20261210_alertsReports.ts';
 import { PostgresqlResilErrorEvents, SqliteResilErrorEvents } from './Migration20261210_resilErrorEvents.ts';
 import { PostgresqlResilCircuitBreakers, SqliteResilCircuitBreakers } from './Migration20261210_resilCircuitBreakers.ts';
+import { PostgresqlOutbox, SqliteOutbox } from './Migration20261210_outbox.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_alertsReports', class: SqliteAlertsReports },
     { name: 'Migration20261210_resilErrorEvents', class: SqliteResilErrorEvents },
     { name: 'Migration20261210_resilCircuitBreakers', class: SqliteResilCircuitBreakers },
+    { name: 'Migration20261210_outbox', class: SqliteOutbox },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -33,6 +35,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_alertsReports', class: PostgresqlAlertsReports },
     { name: 'Migration20261210_resilErrorEvents', class: PostgresqlResilErrorEvents },
     { name: 'Migration20261210_resilCircuitBreakers', class: PostgresqlResilCircuitBreakers },
+    { name: 'Migration20261210_outbox', class: PostgresqlOutbox },
   ],
 };
 

@@ -7,6 +7,8 @@ export interface WebhookOptions {
   url: string;
   timeoutMs: number;
   breakers: CircuitBreakers;
+  /** The circuit breaker it goes through (default `webhook`); the outbox gives each recipient its own, so one failing URL never opens another's. */
+  breaker?: string;
 }
 
 /** One JSON POST per notification, with an Idempotency-Key header so a retried delivery can be recognised. */
@@ -15,7 +17,7 @@ export function createWebhookNotifier(options: WebhookOptions): Notifier {
     channel: 'webhook',
     async send(notification: Notification): Promise<Delivery> {
       try {
-        await options.breakers.execute('webhook', () =>
+        await options.breakers.execute(options.breaker ?? 'webhook', () =>
           requestJson(options.url, {
             method: 'POST',
             headers: { 'idempotency-key': notification.idempotency_key },

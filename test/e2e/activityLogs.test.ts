@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceAlertJob } from '../helpers/jobs.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
-// The log notifier and activity logs: every line an activity logs names its workflow, run, job and activity.
+// The log channel and activity logs: every line an activity logs names its workflow, run, job and activity.
 describe('activity log context', () => {
   const lines: string[] = [];
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ db: 'sqlite', queues: ['alerts'], env: { TEST_LOG_LEVEL: 'info' }, logLines: lines });
+    platform = await startTestPlatform({ db: 'sqlite', queues: ['alerts', 'notifications'], env: { TEST_LOG_LEVEL: 'info' }, logLines: lines });
   });
 
   afterAll(async () => {
@@ -29,12 +29,13 @@ describe('activity log context', () => {
       const found = entries().filter((entry) => entry.sdkComponent === 'activity' && entry.workflow_id === run.workflow_id);
       return Promise.resolve(found.some((entry) => entry.msg === 'run finished') ? found : undefined);
     });
-    expect(fromActivities.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['price fetched', 'notification sent', 'run finished']));
+    expect(fromActivities.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['price fetched', 'notification queued', 'run finished']));
     for (const entry of fromActivities) {
       expect(entry).toMatchObject({ workflow_id: run.workflow_id, run_id: run.run_id, temporal_run_id: run.temporal_run_id, job_id: created.body.id, activity: expect.any(String) });
     }
     expect(fromActivities.find((entry) => entry.msg === 'price fetched')).toMatchObject({ activity: 'getPrice', symbol: 'ETHUSDT', provider: 'simulated' });
-    // The log channel delivered the alert itself as a structured line.
-    expect(entries().find((entry) => entry.msg === 'Price alert: log me')).toMatchObject({ notification: { job_id: created.body.id, user_id: 5 } });
+    // The log channel delivered the alert itself as a structured line, from the notifications queue's outbox delivery.
+    const delivered = await eventually(() => Promise.resolve(entries().find((entry) => entry.msg === 'Price alert: log me')));
+    expect(delivered).toMatchObject({ notification: { job_id: created.body.id, user_id: 5, idempotency_key: `${run.workflow_id}/notify` } });
   });
 });

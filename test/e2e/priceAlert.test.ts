@@ -1,44 +1,21 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
+import { describe, expect, it } from 'vitest';
+import { useAlertTestBed } from '../helpers/alertTestBed.ts';
 import { priceAlertJob } from '../helpers/jobs.ts';
-import { startTestPlatform, triggerAndWait, type TestPlatform } from '../helpers/platform.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.ts';
+import { triggerAndWait } from '../helpers/platform.ts';
 
-// Through the HTTP API, on SQLite: a price alert against a Binance-format server, notifying a webhook.
+// Through the HTTP API, on SQLite: a price alert against a Binance-format server, notifying a webhook through the outbox.
 describe('price alert through the API', () => {
-  let binance: FakeBinance;
-  let webhook: WebhookReceiver;
-  let platform: TestPlatform;
-
-  beforeAll(async () => {
-    binance = await startFakeBinance({ BTCUSDT: '50150.00', ETHUSDT: '3010.50' });
-    webhook = await startWebhookReceiver();
-    platform = await startTestPlatform({
-      db: 'sqlite',
-      queues: ['alerts'],
-      env: { MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: binance.url, NOTIFY_CHANNEL: 'webhook', NOTIFY_WEBHOOK_URL: `${webhook.url}/hook` },
-    });
-  });
-
-  afterAll(async () => {
-    await platform?.close();
-    await binance?.close();
-    await webhook?.close();
-  });
-
-  beforeEach(() => {
-    webhook.received.length = 0;
-  });
+  const bed = useAlertTestBed({ prices: { BTCUSDT: '50150.00', ETHUSDT: '3010.50' } });
 
   it('notifies once when the condition holds', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlertJob());
+    const created = await bed.platform.api('POST', '/jobs', priceAlertJob());
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ job_type: 'price_alert', enabled: true, timezone: 'UTC', schedule_id: `job-${created.body.id}` });
     // Stored as the job type's schema parsed it, defaults included.
     expect(created.body.task_params).toEqual({ condition: 'above', value: 50_000, timeframe: '1m', mode: 'every_time' });
 
-    const run = await triggerAndWait(platform, created.body.id);
+    const run = await triggerAndWait(bed.platform, created.body.id);
 
     expect(run.status).toBe('COMPLETED');
     expect(run.result).toEqual({ alert_triggered: true, current_price: 50150, notification_sent: true });
@@ -47,123 +24,125 @@ describe('price alert through the API', () => {
     expect(run.worker_id).toMatch(/^alerts@/);
     expect(run.temporal_run_id).toBeTruthy();
     for (const field of ['scheduled_for', 'enqueued_at', 'started_at', 'finished_at']) expect(Date.parse(run[field])).not.toBeNaN();
-    expect(webhook.received).toHaveLength(1);
-    expect(webhook.received[0]!.headers['idempotency-key']).toBe(`${run.workflow_id}/notify`);
-    expect(webhook.received[0]!.body).toMatchObject({ job_id: created.body.id, data: { symbol: 'BTCUSDT', price: 50150 } });
+    // notification_sent means queued in the outbox; the notifications queue delivers it, once.
+    const delivered = await bed.deliveredFor(run.workflow_id);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.body).toMatchObject({ job_id: created.body.id, data: { symbol: 'BTCUSDT', price: 50150 } });
+    expect(await bed.notificationsOf(created.body.id)).toMatchObject([{ status: 'sent', channel: 'webhook', attempts: 1 }]);
 
-    const runs = await platform.api('GET', `/jobs/${created.body.id}/runs`);
+    const runs = await bed.platform.api('GET', `/jobs/${created.body.id}/runs`);
     expect(runs.body.items.map((r: { run_id: number }) => r.run_id)).toEqual([run.run_id]);
   });
 
   it('completes without notifying when the condition does not hold', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlertJob({ task_params: { condition: 'below', value: 40_000 } }));
-    const run = await triggerAndWait(platform, created.body.id);
+    const created = await bed.platform.api('POST', '/jobs', priceAlertJob({ task_params: { condition: 'below', value: 40_000 } }));
+    const run = await triggerAndWait(bed.platform, created.body.id);
 
     expect(run.status).toBe('COMPLETED');
     expect(run.result).toEqual({ alert_triggered: false, current_price: 50150, notification_sent: false });
-    expect(webhook.received).toHaveLength(0);
+    expect(await bed.notificationsOf(created.body.id)).toEqual([]);
   });
 
   it('fails fast, without retrying, on a symbol the exchange does not know', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlertJob({ target: 'NOPEUSDT' }));
-    const asked = binance.requests.length;
+    const created = await bed.platform.api('POST', '/jobs', priceAlertJob({ target: 'NOPEUSDT' }));
+    const asked = bed.binance.requests.length;
     const started = Date.now();
-    const run = await triggerAndWait(platform, created.body.id);
+    const run = await triggerAndWait(bed.platform, created.body.id);
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatchObject({ type: 'InvalidSymbol', non_retryable: true });
     expect(run.error.message).toContain('Invalid symbol');
-    expect(binance.requests.length - asked).toBe(1);
+    expect(bed.binance.requests.length - asked).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(webhook.received).toHaveLength(0);
+    expect(await bed.notificationsOf(created.body.id)).toEqual([]);
   });
 
   it('survives a transient exchange outage by retrying', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlertJob({ target: 'ETHUSDT', task_params: { condition: 'above', value: 3000 } }));
-    binance.failNext(2, 503);
-    const run = await triggerAndWait(platform, created.body.id);
+    const created = await bed.platform.api('POST', '/jobs', priceAlertJob({ target: 'ETHUSDT', task_params: { condition: 'above', value: 3000 } }));
+    bed.binance.failNext(2, 503);
+    const run = await triggerAndWait(bed.platform, created.body.id);
 
     expect(run.status).toBe('COMPLETED');
     expect(run.result).toMatchObject({ alert_triggered: true, current_price: 3010.5 });
-    expect(webhook.received).toHaveLength(1);
+    expect(await bed.deliveredFor(run.workflow_id)).toHaveLength(1);
   });
 
   it('shows the live schedule and deletes it with the job', async () => {
-    const created = await platform.api('POST', '/jobs', priceAlertJob({ cron: '*/10 * * * *' }));
-    const shown = await platform.api('GET', `/jobs/${created.body.id}`);
+    const created = await bed.platform.api('POST', '/jobs', priceAlertJob({ cron: '*/10 * * * *' }));
+    const shown = await bed.platform.api('GET', `/jobs/${created.body.id}`);
     expect(shown.status).toBe(200);
     expect(shown.body.schedule).toMatchObject({ paused: false, num_actions_taken: 0 });
     expect(shown.body.schedule.next_action_times.length).toBeGreaterThan(0);
     expect(new Date(shown.body.schedule.next_action_times[0]).getUTCMinutes() % 10).toBe(0);
 
-    const handle = platform.temporal.client.schedule.getHandle(`job-${created.body.id}`);
+    const handle = bed.platform.temporal.client.schedule.getHandle(`job-${created.body.id}`);
     const description = await handle.describe();
     expect(description.memo).toMatchObject({ job_id: created.body.id, job_type: 'price_alert', user_id: 7 });
     expect(description.searchAttributes).toMatchObject({ JobId: [created.body.id], JobType: ['price_alert'], JobUserId: [7] });
 
-    expect((await platform.api('DELETE', `/jobs/${created.body.id}`)).status).toBe(204);
+    expect((await bed.platform.api('DELETE', `/jobs/${created.body.id}`)).status).toBe(204);
     await expect(handle.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
-    expect((await platform.api('GET', `/jobs/${created.body.id}`)).status).toBe(404);
-    expect((await platform.api('DELETE', `/jobs/${created.body.id}`)).status).toBe(404);
+    expect((await bed.platform.api('GET', `/jobs/${created.body.id}`)).status).toBe(404);
+    expect((await bed.platform.api('DELETE', `/jobs/${created.body.id}`)).status).toBe(404);
   });
 
   it('counts runs by type and status in /metrics, and reports health', async () => {
     const scrape = async () => {
-      const response = await fetch(`${platform.apiUrl}/metrics`);
+      const response = await fetch(`${bed.platform.apiUrl}/metrics`);
       expect(response.headers.get('content-type')).toContain('text/plain');
       return response.text();
     };
     const runsCounted = (text: string, status: string) => Number(new RegExp(`keel_job_runs_total\\{job_type="price_alert",status="${status}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
     const before = await scrape();
-    const completing = await platform.api('POST', '/jobs', priceAlertJob({ task_params: { condition: 'above', value: 1 } }));
-    const failing = await platform.api('POST', '/jobs', priceAlertJob({ target: 'NOPEUSDT' }));
-    await triggerAndWait(platform, completing.body.id);
-    await triggerAndWait(platform, failing.body.id);
+    const completing = await bed.platform.api('POST', '/jobs', priceAlertJob({ task_params: { condition: 'above', value: 1 } }));
+    const failing = await bed.platform.api('POST', '/jobs', priceAlertJob({ target: 'NOPEUSDT' }));
+    await triggerAndWait(bed.platform, completing.body.id);
+    await triggerAndWait(bed.platform, failing.body.id);
 
     const after = await scrape();
     expect(runsCounted(after, 'COMPLETED') - runsCounted(before, 'COMPLETED')).toBe(1);
     expect(runsCounted(after, 'FAILED') - runsCounted(before, 'FAILED')).toBe(1);
     expect(after).toContain('keel_process_cpu_seconds_total');
 
-    const health = await fetch(`${platform.apiUrl}/health`);
+    const health = await fetch(`${bed.platform.apiUrl}/health`);
     expect(health.headers.get('content-type')).toBe('application/health+json');
     const body = (await health.json()) as { checks: Record<string, { status: string }[]> };
     expect(body).toMatchObject({ checks: { database: [{ status: 'pass' }], migrations: [{ status: 'pass' }], temporal: [{ status: 'pass' }], 'task_queue:alerts': [{ status: 'pass' }] } });
-    // This file runs the alerts worker only: the other queues' checks are the only ones that may fail.
+    // This file runs the alerts and notifications workers only: the other queues' checks are the only ones that may fail.
     const unhealthy = Object.keys(body.checks).filter((name) => body.checks[name]![0]!.status !== 'pass');
-    expect(unhealthy.every((name) => name.startsWith('task_queue:') && name !== 'task_queue:alerts')).toBe(true);
-    expect((await fetch(`${platform.apiUrl}/health/ready`)).status).toBe(200);
+    expect(unhealthy.every((name) => name.startsWith('task_queue:') && name !== 'task_queue:alerts' && name !== 'task_queue:notifications')).toBe(true);
+    expect((await fetch(`${bed.platform.apiUrl}/health/ready`)).status).toBe(200);
   });
 
   it('takes over an orphaned schedule with the same ID by updating it in place, keeping its history', async () => {
-    const [{ seq }] = await platform.orm.em.getConnection().execute<{ seq: number }[]>("select seq from sqlite_sequence where name = 'job_schedules'");
+    const [{ seq }] = await bed.platform.orm.em.getConnection().execute<{ seq: number }[]>("select seq from sqlite_sequence where name = 'job_schedules'");
     const orphanId = `job-${seq + 1}`;
-    await platform.temporal.client.schedule.create({
+    await bed.platform.temporal.client.schedule.create({
       scheduleId: orphanId,
       spec: { cronExpressions: ['0 0 1 1 *'] },
       action: { type: 'startWorkflow', workflowType: 'priceAlertWorkflow', taskQueue: 'nobody', workflowId: orphanId },
     });
-    const before = await platform.temporal.client.schedule.getHandle(orphanId).describe();
+    const before = await bed.platform.temporal.client.schedule.getHandle(orphanId).describe();
 
-    const created = await platform.api('POST', '/jobs', priceAlertJob({ cron: '*/20 * * * *' }));
+    const created = await bed.platform.api('POST', '/jobs', priceAlertJob({ cron: '*/20 * * * *' }));
     expect(created.body.schedule_id).toBe(orphanId);
-    const after = await platform.temporal.client.schedule.getHandle(orphanId).describe();
+    const after = await bed.platform.temporal.client.schedule.getHandle(orphanId).describe();
     expect(after.info.createdAt).toEqual(before.info.createdAt);
     expect(after.spec.calendars?.[0]?.minute).toEqual([{ start: 0, end: 59, step: 20 }]);
     expect(after.action).toMatchObject({ workflowType: 'priceAlertWorkflow', taskQueue: 'alerts' });
   });
 
   it('lists jobs with filters and cursors', async () => {
-    await platform.api('POST', '/jobs', priceAlertJob({ user_id: 99, name: 'a' }));
-    await platform.api('POST', '/jobs', priceAlertJob({ user_id: 99, name: 'b' }));
-    await platform.api('POST', '/jobs', priceAlertJob({ user_id: 99, name: 'c', enabled: false }));
-    const first = await platform.api('GET', '/jobs?user_id=99&limit=2');
+    await bed.platform.api('POST', '/jobs', priceAlertJob({ user_id: 99, name: 'a' }));
+    await bed.platform.api('POST', '/jobs', priceAlertJob({ user_id: 99, name: 'b' }));
+    await bed.platform.api('POST', '/jobs', priceAlertJob({ user_id: 99, name: 'c', enabled: false }));
+    const first = await bed.platform.api('GET', '/jobs?user_id=99&limit=2');
     expect(first.body.items.map((j: { name: string }) => j.name)).toEqual(['a', 'b']);
-    const second = await platform.api('GET', `/jobs?user_id=99&limit=2&cursor=${first.body.next_cursor}`);
+    const second = await bed.platform.api('GET', `/jobs?user_id=99&limit=2&cursor=${first.body.next_cursor}`);
     expect(second.body).toMatchObject({ items: [{ name: 'c', enabled: false }], next_cursor: null });
-    const disabled = await platform.api('GET', '/jobs?user_id=99&enabled=false');
+    const disabled = await bed.platform.api('GET', '/jobs?user_id=99&enabled=false');
     expect(disabled.body.items.map((j: { name: string }) => j.name)).toEqual(['c']);
-    const paused = await platform.api('GET', `/jobs/${disabled.body.items[0].id}`);
+    const paused = await bed.platform.api('GET', `/jobs/${disabled.body.items[0].id}`);
     expect(paused.body.schedule.paused).toBe(true);
   });
 });

@@ -5,6 +5,11 @@ import { recordFiredAlert, listAlerts } from '../../db/repositories/alerts.ts';
 import { loadPriceAlertState, rearmPriceAlert, resetPriceAlertState, savePriceAlertState } from '../../db/repositories/priceAlertStates.ts';
 import { countRunsByTypeAndStatus, enqueueRun, findRun, listRuns, markRunFinished, markRunStarted } from '../../db/repositories/jobRuns.ts';
 import { addJobSchedule, findJobSchedule, listJobSchedules } from '../../db/repositories/jobSchedules.ts';
+import { recordCommand } from '../../db/repositories/commandAudits.ts';
+import { addNotification, claimDueNotifications, recordNotificationFailure, recordNotificationSent, releaseNotifications } from '../../db/repositories/notifications.ts';
+import { putSetting, userSettings } from '../../db/repositories/settings.ts';
+import { findTelegramUserByChat, findUserByLinkCode, linkTelegramChat, markChatBlocked, setLinkCode } from '../../db/repositories/telegramUsers.ts';
+import { CommandAudit, Notification } from '../../db/entities/index.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 
 const job = { user_id: 1, name: 'btc', job_type: 'price_alert', target: 'BTCUSDT', task_params: { condition: 'above', value: 1 }, cron: '* * * * *', timezone: 'UTC', enabled: true };
@@ -30,7 +35,7 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
     database = await createTestDatabase(kind);
     orm = await initORM({ url: database.url });
     expect(await isMigrated(orm)).toBe(false);
-    expect(await migrate(orm)).toEqual(['Migration20261127_initial', 'Migration20261201_jobScheduleState', 'Migration20261201_idempotencyKeys', 'Migration20261202_jobSchedulePolicies', 'Migration20261203_failureStreak', 'Migration20261210_fireLedger', 'Migration20261210_alertsReports', 'Migration20261210_resilErrorEvents', 'Migration20261210_resilCircuitBreakers']);
+    expect(await migrate(orm)).toEqual(['Migration20261127_initial', 'Migration20261201_jobScheduleState', 'Migration20261201_idempotencyKeys', 'Migration20261202_jobSchedulePolicies', 'Migration20261203_failureStreak', 'Migration20261210_fireLedger', 'Migration20261210_alertsReports', 'Migration20261210_resilErrorEvents', 'Migration20261210_resilCircuitBreakers', 'Migration20261210_outbox']);
   });
 
   afterAll(async () => {
@@ -168,6 +173,82 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
     const enqueue = () => inTransaction(orm, (em) => Promise.resolve(enqueueRun(em, { workflow_id, job_id: 4, job_type: 'price_alert', user_id: 1, job_snapshot, scheduled_for, enqueued_at })));
     await enqueue();
     await expect(enqueue()).rejects.toThrow(/unique/i);
+  });
+
+  const outboxRow = (key: string, next_attempt_at: Date) => ({
+    idempotency_key: key,
+    user_id: 1,
+    job_id: null,
+    channel: 'webhook' as const,
+    recipient: 'http://127.0.0.1:1/hook',
+    title: 't',
+    text: 'x',
+    body: { n: 1 },
+    image_png: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    status: 'pending' as const,
+    next_attempt_at,
+  });
+
+  it('claims each due notification for exactly one of two racing deliveries, and records only the holder’s outcome', async () => {
+    const now = new Date();
+    await inTransaction(orm, async (em) => {
+      for (let n = 0; n < 20; n++) addNotification(em, outboxRow(`race-${n}`, new Date(now.getTime() - 1_000)));
+      addNotification(em, outboxRow('race-later', new Date(now.getTime() + 60_000)));
+      await em.flush();
+    });
+    const leaseUntil = new Date(now.getTime() + 30_000);
+    const [a, b] = await Promise.all(['a', 'b'].map((token) => inTransaction(orm, (em) => claimDueNotifications(em, { token, now, leaseUntil, limit: 15 }))));
+    const ids = [...a!, ...b!].map((row) => row.id);
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids).size).toBe(20);
+    expect(a![0]!.image_png).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    // Nothing is due while the lease holds; the later one is not due yet.
+    expect(await inTransaction(orm, (em) => claimDueNotifications(em, { token: 'c', now, leaseUntil, limit: 50 }))).toEqual([]);
+
+    const first = a![0]!;
+    expect(await inTransaction(orm, (em) => recordNotificationSent(em, first.id, 'not-the-holder', 1, new Date()))).toBe(false);
+    expect(await inTransaction(orm, (em) => recordNotificationSent(em, first.id, 'a', 1, new Date()))).toBe(true);
+    // Recorded once: a redelivered batch cannot record, nor claim, it again.
+    expect(await inTransaction(orm, (em) => recordNotificationSent(em, first.id, 'a', 1, new Date()))).toBe(false);
+    expect(await inTransaction(orm, (em) => em.findOneOrFail(Notification, first.id))).toMatchObject({ status: 'sent', attempts: 1, claim_token: null });
+
+    const second = a![1]!;
+    await inTransaction(orm, (em) => recordNotificationFailure(em, second.id, 'a', { attempts: 1, last_error: '503', status: 'pending', next_attempt_at: new Date(now.getTime() - 1) }));
+    await inTransaction(orm, (em) => releaseNotifications(em, a!.slice(2).map((row) => row.id), 'a', new Date(now.getTime() - 1)));
+    const again = await inTransaction(orm, (em) => claimDueNotifications(em, { token: 'd', now, leaseUntil, limit: 50 }));
+    expect(again.map((row) => row.id).toSorted((x, y) => x - y)).toEqual(a!.slice(1).map((row) => row.id).toSorted((x, y) => x - y));
+    // A lease that ran out makes the row due again: its delivery is presumed dead.
+    const expired = await inTransaction(orm, (em) => claimDueNotifications(em, { token: 'e', now: new Date(leaseUntil.getTime() + 1), leaseUntil: new Date(leaseUntil.getTime() + 30_000), limit: 50 }));
+    expect(expired.map((row) => row.id).toSorted((x, y) => x - y)).toEqual([...again, ...b!].map((row) => row.id).toSorted((x, y) => x - y));
+  });
+
+  it('refuses a second notification with the same idempotency key', async () => {
+    const add = () => inTransaction(orm, async (em) => {
+      addNotification(em, outboxRow('twice', new Date()));
+      await em.flush();
+    });
+    await add();
+    await expect(add()).rejects.toThrow(/unique/i);
+  });
+
+  it('links a Telegram chat by code, moves it to the newest owner, marks it blocked, and keeps settings and command audits', async () => {
+    const now = new Date();
+    await inTransaction(orm, (em) => setLinkCode(em, 70, 'code-70', new Date(now.getTime() + 60_000)));
+    expect(await inTransaction(orm, (em) => findUserByLinkCode(em, 'code-70', new Date(now.getTime() + 61_000)))).toBeNull();
+    const owner = await inTransaction(orm, (em) => findUserByLinkCode(em, 'code-70', now));
+    await inTransaction(orm, (em) => linkTelegramChat(em, owner!.user_id, -1001234567890, 'desk', now));
+    expect(await inTransaction(orm, (em) => findTelegramUserByChat(em, -1001234567890))).toMatchObject({ user_id: 70, username: 'desk', link_code: null, blocked: false });
+    await inTransaction(orm, (em) => linkTelegramChat(em, 71, -1001234567890, null, now));
+    expect(await inTransaction(orm, (em) => findTelegramUserByChat(em, -1001234567890))).toMatchObject({ user_id: 71 });
+    await inTransaction(orm, (em) => markChatBlocked(em, -1001234567890));
+    expect(await inTransaction(orm, (em) => findTelegramUserByChat(em, -1001234567890))).toMatchObject({ blocked: true });
+
+    await inTransaction(orm, (em) => putSetting(em, 70, 'notify_channel', 'webhook'));
+    await inTransaction(orm, (em) => putSetting(em, 70, 'notify_channel', 'telegram'));
+    expect(await inTransaction(orm, (em) => userSettings(em, 70))).toEqual({ notify_channel: 'telegram' });
+
+    await inTransaction(orm, (em) => Promise.resolve(recordCommand(em, { user_id: null, chat_id: 5, username: null, command: '/alerts', outcome: 'refused', detail: 'chat not linked' })));
+    expect(await inTransaction(orm, (em) => em.find(CommandAudit, { chat_id: 5 }))).toMatchObject([{ command: '/alerts', outcome: 'refused', at: expect.any(Date) }]);
   });
 });
 

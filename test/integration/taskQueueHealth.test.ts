@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { activeTaskQueues } from '../../lib/jobTypes.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/createWorker.ts';
 import { createWorkerServices } from '../../workers/services.ts';
@@ -34,17 +35,21 @@ describe('GET /health and the task queues', () => {
     expect((await fetch(`${platform.apiUrl}/health/ready`)).status).toBe(200);
 
     const connection = await connectWorker(platform.config.temporal);
-    const services = createWorkerServices(platform.config, { orm: platform.orm, temporal: platform.temporal, logger: createLogger(platform.config, { role: 'test' }), workerId: workerIdentity('alerts') });
+    const logger = createLogger(platform.config, { role: 'test' });
     try {
-      const worker = await createKeelWorker({ connection, namespace, queue: 'alerts', services });
-      const running = worker.run();
-      // Only the alerts queue gets a worker here: its check passes, the other queues' still fail.
+      // Every queue that has job types needs its poller for /health to pass.
+      const workers = await Promise.all(
+        activeTaskQueues().map((queue) =>
+          createKeelWorker({ connection, namespace, queue, services: createWorkerServices(platform.config, { orm: platform.orm, temporal: platform.temporal, logger, workerId: workerIdentity(queue) }) }),
+        ),
+      );
+      const running = Promise.all(workers.map((worker) => worker.run()));
       const after = await eventually(async () => {
         const body = (await (await fetch(`${platform.apiUrl}/health`)).json()) as { checks: Record<string, { status: string }[]> };
         return body.checks['task_queue:alerts']?.[0]?.status === 'pass' ? body : undefined;
       });
-      expect(after).toMatchObject({ checks: { 'task_queue:alerts': [{ status: 'pass' }] } });
-      worker.shutdown();
+      expect(after).toMatchObject({ status: 'pass', checks: { 'task_queue:alerts': [{ status: 'pass' }] } });
+      for (const worker of workers) worker.shutdown();
       await running;
     } finally {
       await connection.close();

@@ -52,6 +52,11 @@ const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number 
   { name: 'price-alert-refused-max-instances', job: { ...priceAlert('BTCUSDT', { condition: 'above', value: 1 }), max_instances: 1 }, before: oneRunGoing },
   { name: 'report-delivered', job: jobOf('report', 'BTCUSDT', { interval: '1h', candles: 60 }) },
   { name: 'maintenance-all-tasks', job: { ...jobOf('maintenance', 'database', {}), user_id: 2_147_483_647 } },
+  // After the alerts above queued their notifications: a scheduled delivery round of the outbox.
+  {
+    name: 'notification-batch-delivers',
+    job: { name: 'replay outbox', job_type: 'notification_batch', target: 'outbox', task_params: JOB_TYPES.notification_batch.taskParams.parse({}), cron: '0 0 1 1 *', timezone: 'UTC', enabled: true, user_id: 0 },
+  },
 ];
 
 const run = promisify(execFile);

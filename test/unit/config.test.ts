@@ -57,7 +57,8 @@ describe('loadConfig', () => {
     [{ DB_URL: 'mysql://x' }, /^invalid config db\.url \(DB_URL\): must be sqlite:<path> or postgresql/],
     [{ TEMPORAL_ADDRESS: 'localhost' }, /^invalid config temporal\.address \(TEMPORAL_ADDRESS\): must be host:port/],
     [{ NOTIFY_CHANNEL: 'webhook' }, /^invalid config notify\.webhook_url \(NOTIFY_WEBHOOK_URL\): is required when notify\.channel is webhook/],
-    [{ NOTIFY_CHANNEL: 'telegram' }, /^invalid config notify\.channel \(NOTIFY_CHANNEL\): telegram is not available yet/],
+    [{ NOTIFY_CHANNEL: 'telegram' }, /^invalid config notify\.telegram_bot_token \(TELEGRAM_BOT_TOKEN\): is required when notify\.channel is telegram/],
+    [{ NOTIFY_CLAIM_LEASE_MS: '5000', NOTIFY_TIMEOUT_MS: '5000' }, /^invalid config notify\.claim_lease_ms \(NOTIFY_CLAIM_LEASE_MS\): must exceed twice/],
     [{ MARKET_DATA_BASE_URL: 'ftp://x' }, /^invalid config market_data\.base_url \(MARKET_DATA_BASE_URL\)/],
     [{ APP_ENV: 'moon' }, /^invalid config app_env \(APP_ENV\)/],
   ])('stops on %j with one line naming the key', (env, message) => {
