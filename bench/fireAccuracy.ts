@@ -23,7 +23,7 @@ const SCHEDULES = Number(values.schedules);
 const MINUTES = Number(values.minutes);
 const dynamicConfig = values.server === 'temporal' ? {} : DEV_SERVER_DYNAMIC_CONFIG;
 const EventType = proto.temporal.api.enums.v1.EventType;
-const PARAMS = jobTypeDefinition('price_alert')!.taskParams.parse({ condition: 'above', value: 1 }) as Record<string, unknown>;
+const PARAMS = jobTypeDefinition('price_alert')!.taskParams.parse({ condition: 'above', value: 1 });
 
 const bench = await startBenchPlatform({ db: 'sqlite', dynamicConfig });
 const { orm, temporal, config, logger } = bench;
