@@ -1,7 +1,11 @@
+/** The price alert's two activities with nothing behind them: what the baseline workflow runs. */
 export function createBaselineActivities() {
   return {
-    noop(): Promise<void> {
-      return Promise.resolve();
+    getPrice(symbol: string): Promise<{ symbol: string; price: number }> {
+      return Promise.resolve({ symbol, price: 50_000 });
+    },
+    sendNotification(): Promise<{ delivered: boolean }> {
+      return Promise.resolve({ delivered: true });
     },
   };
 }

@@ -1,9 +1,10 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { createBaselineActivities } from './baselineActivities.ts';
 
-const { noop } = proxyActivities<ReturnType<typeof createBaselineActivities>>({ startToCloseTimeout: '10 seconds' });
+const { getPrice, sendNotification } = proxyActivities<ReturnType<typeof createBaselineActivities>>({ startToCloseTimeout: '10 seconds' });
 
-/** The benchmark's baseline: the least a workflow with one activity can do. */
-export async function baselineWorkflow(): Promise<void> {
-  await noop();
+/** The benchmark's fair baseline: the price alert's two activities (price, then notify), no run recording, no checks. */
+export async function baselineWorkflow(symbol: string): Promise<void> {
+  await getPrice(symbol);
+  await sendNotification();
 }

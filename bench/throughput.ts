@@ -16,13 +16,14 @@ import { connectWorker, createKeelWorker, workerIdentity } from '../workers/crea
 import { createWorkerServices } from '../workers/services.ts';
 import { createBaselineActivities } from './baselineActivities.ts';
 
-// `npm run bench:throughput [-- --runs 300 --concurrency 32]`: price alerts triggered through the HTTP API and
-// completed end to end (run recorded, price read, notification sent), against a bare one-activity workflow,
-// on the same dev server, in the same process.
+// `npm run bench:throughput [-- --runs 300 --concurrency 32 --rounds 3]`: price alerts triggered through the HTTP API and
+// completed end to end (run recorded, price read, notification sent), against a bare workflow running the same two
+// activities as no-ops, on the same dev server, in the same process, in alternating rounds.
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '32' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '32' }, rounds: { type: 'string', default: '3' } } });
 const RUNS = Number(values.runs);
 const CONCURRENCY = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
 const ADMIN_KEY = 'bench-admin-key';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
@@ -60,7 +61,14 @@ async function runAll(count: number, task: (index: number) => Promise<void>): Pr
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
-async function measure(name: string, task: (index: number) => Promise<void>) {
+interface Measured {
+  name: string;
+  perSecond: number;
+  p50: number;
+  p95: number;
+}
+
+async function measure(name: string, task: (index: number) => Promise<void>): Promise<Measured> {
   await runAll(Math.min(20, RUNS), task); // warm-up: bundles loaded, caches filled
   const started = performance.now();
   const latencies = await runAll(RUNS, task);
@@ -68,7 +76,7 @@ async function measure(name: string, task: (index: number) => Promise<void>) {
   return { name, perSecond: RUNS / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
 }
 
-// Baseline: a bare workflow with one no-op activity, started and awaited through the client.
+// Baseline: a bare workflow with the price alert's two activities as no-ops, started and awaited through the client.
 const baselineWorker = await Worker.create({
   connection,
   namespace: config.temporal.namespace,
@@ -76,11 +84,8 @@ const baselineWorker = await Worker.create({
   workflowsPath: join(import.meta.dirname, 'baselineWorkflow.ts'),
   activities: createBaselineActivities(),
 });
-const baseline = await baselineWorker.runUntil(
-  measure('bare workflow, one no-op activity', (index) =>
-    temporal.client.workflow.execute('baselineWorkflow', { taskQueue: 'bench-baseline', workflowId: `baseline-${index}-${Date.now()}` }),
-  ),
-);
+const baselineRun = (index: number) =>
+  temporal.client.workflow.execute('baselineWorkflow', { taskQueue: 'bench-baseline', workflowId: `baseline-${index}-${Date.now()}`, args: ['BTCUSDT'] });
 
 // Keel: POST /jobs/{id}/trigger, then wait for the JobRun to be COMPLETED.
 const worker = await createKeelWorker({
@@ -113,21 +118,38 @@ const completed = async (workflowId: string, runId: number) => {
   const run = await inTransaction(orm, (em) => em.findOneOrFail(JobRun, { run_id: runId }));
   if (run.status !== 'COMPLETED') throw new Error(`run ${runId} ended ${run.status}`);
 };
-const keel = await worker.runUntil(
-  measure('price alert via HTTP trigger, recorded run', async () => {
-    const { workflow_id, run_id } = await call('POST', `/jobs/${String(job.id)}/trigger`);
-    await completed(workflow_id as string, run_id as number);
-  }),
-);
+const keelRun = async () => {
+  const { workflow_id, run_id } = await call('POST', `/jobs/${String(job.id)}/trigger`);
+  await completed(workflow_id as string, run_id as number);
+};
+
+// Both workers poll throughout; the rounds alternate (and swap which goes first), so drift of the machine hits both alike.
+const workersRunning = Promise.all([baselineWorker.run(), worker.run()]);
+const rounds: { baseline: Measured; keel: Measured }[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const measureBaseline = () => measure('bare workflow, price + notify no-ops', baselineRun);
+  const measureKeel = () => measure('price alert via HTTP trigger, recorded run', keelRun);
+  if (round % 2 === 0) {
+    const baseline = await measureBaseline();
+    rounds.push({ baseline, keel: await measureKeel() });
+  } else {
+    const keel = await measureKeel();
+    rounds.push({ baseline: await measureBaseline(), keel });
+  }
+}
+baselineWorker.shutdown();
+worker.shutdown();
+await workersRunning;
 
 const rss = process.memoryUsage().rss / 2 ** 20;
-const format = (r: typeof keel) => `${r.name.padEnd(44)} ${r.perSecond.toFixed(1).padStart(7)} runs/s   p50 ${r.p50.toFixed(0).padStart(4)} ms   p95 ${r.p95.toFixed(0).padStart(4)} ms`;
+const format = (r: Measured) => `  ${r.name.padEnd(44)} ${r.perSecond.toFixed(1).padStart(7)} runs/s   p50 ${r.p50.toFixed(0).padStart(4)} ms   p95 ${r.p95.toFixed(0).padStart(4)} ms`;
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 process.stdout.write(
   [
-    `runs ${RUNS}, concurrency ${CONCURRENCY}, SQLite, Temporal dev server (in-memory), one process`,
-    format(baseline),
-    format(keel),
-    `ratio keel/baseline ${(keel.perSecond / baseline.perSecond).toFixed(2)}   rss ${rss.toFixed(0)} MiB`,
+    `runs ${RUNS} per round, concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds, SQLite, Temporal dev server (in-memory), one process`,
+    ...rounds.flatMap(({ baseline, keel }, index) => [`round ${index + 1}`, format(baseline), format(keel), `  ratio keel/baseline ${(keel.perSecond / baseline.perSecond).toFixed(2)}`]),
+    `mean: baseline ${mean(rounds.map((r) => r.baseline.perSecond)).toFixed(1)} runs/s, keel ${mean(rounds.map((r) => r.keel.perSecond)).toFixed(1)} runs/s, ` +
+      `ratio ${(mean(rounds.map((r) => r.keel.perSecond)) / mean(rounds.map((r) => r.baseline.perSecond))).toFixed(2)}   rss ${rss.toFixed(0)} MiB`,
     '',
   ].join('\n'),
 );
