@@ -8,6 +8,7 @@ import { isTransactionConflict } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { entities } from './entities/index.ts';
 import { migrationsFor } from './migrations/index.ts';
+import { namingStrategyFor } from './namingStrategy.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 export type Orm = MikroORM;
@@ -33,6 +34,7 @@ export async function initORM(db: DatabaseOptions, logger?: Logger, overrides: P
   const kind = databaseKind(db.url);
   const common: Partial<Options> = {
     entities,
+    namingStrategy: namingStrategyFor(entities),
     extensions: [Migrator],
     migrations: { migrationsList: migrationsFor(kind), snapshot: false, silent: true, transactional: true, allOrNothing: true },
     debug: db.debug ?? false,

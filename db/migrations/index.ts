@@ -5,6 +5,8 @@ import { PostgresqlJobScheduleState, SqliteJobScheduleState } from './Migration2
 import { PostgresqlIdempotencyKeys, SqliteIdempotencyKeys } from './Migration20261201_idempotencyKeys.ts';
 import { PostgresqlJobSchedulePolicies, SqliteJobSchedulePolicies } from './Migration20261202_jobSchedulePolicies.ts';
 import { PostgresqlFailureStreak, SqliteFailureStreak } from './Migration20261203_failureStreak.ts';
+import { PostgresqlNamingConvention, SqliteNamingConvention } from './Migration20261210_namingConvention.ts';
+import { PostgresqlTrading, SqliteTrading } from './Migration20261210_trading.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261201_idempotencyKeys', class: SqliteIdempotencyKeys },
     { name: 'Migration20261202_jobSchedulePolicies', class: SqliteJobSchedulePolicies },
     { name: 'Migration20261203_failureStreak', class: SqliteFailureStreak },
+    { name: 'Migration20261210_namingConvention', class: SqliteNamingConvention },
+    { name: 'Migration20261210_trading', class: SqliteTrading },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -21,6 +25,8 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261201_idempotencyKeys', class: PostgresqlIdempotencyKeys },
     { name: 'Migration20261202_jobSchedulePolicies', class: PostgresqlJobSchedulePolicies },
     { name: 'Migration20261203_failureStreak', class: PostgresqlFailureStreak },
+    { name: 'Migration20261210_namingConvention', class: PostgresqlNamingConvention },
+    { name: 'Migration20261210_trading', class: PostgresqlTrading },
   ],
 };
 
