@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { EntityManager, MikroORM, Options } from '@mikro-orm/core';
+import type { EntityManager, IsolationLevel, MikroORM, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +17,8 @@ export interface DatabaseOptions {
   url: string;
   pool_max?: number;
   debug?: boolean;
+  /** How long SQLite waits for another connection's write lock before SQLITE_BUSY (default 5 s). */
+  sqlite_busy_timeout_ms?: number;
 }
 
 export function databaseKind(url: string): DatabaseKind {
@@ -24,7 +26,7 @@ export function databaseKind(url: string): DatabaseKind {
 }
 
 /** SQLite settings for a busy single-file database: concurrent readers, durable enough, FK-checked. */
-const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'];
+const sqlitePragmas = (busyTimeoutMs: number) => ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', `busy_timeout = ${busyTimeoutMs}`];
 
 /** How long a PostgreSQL connect or pool checkout may take before the request fails as "database unavailable". */
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -50,7 +52,7 @@ export async function initORM(db: DatabaseOptions, logger?: Logger, overrides: P
       ...common,
       dbName: file,
       onCreateConnection: async (connection: DatabaseConnection) => {
-        for (const pragma of SQLITE_PRAGMAS) await connection.executeQuery(CompiledQuery.raw(`pragma ${pragma}`));
+        for (const pragma of sqlitePragmas(db.sqlite_busy_timeout_ms ?? 5_000)) await connection.executeQuery(CompiledQuery.raw(`pragma ${pragma}`));
       },
     } as Options);
   }
@@ -81,16 +83,23 @@ export async function isMigrated(orm: Orm): Promise<boolean> {
 
 /** Backoff before each new attempt of a unit of work that lost a lock race; then the conflict is reported (a 503). */
 const CONFLICT_RETRY_DELAYS_MS = [25, 50, 100, 200, 400];
+/** A unit of work that keeps losing lock races is given up after this many attempts. */
+export const MAX_TRANSACTION_ATTEMPTS = CONFLICT_RETRY_DELAYS_MS.length + 1;
+
+export interface TransactionOptions {
+  /** PostgreSQL's default is read committed; SQLite's transactions are serializable whatever is asked. */
+  isolationLevel?: IsolationLevel;
+}
 
 /**
  * One unit of work: a fresh EntityManager fork in a transaction, committed on success, rolled back on error.
  * A transaction that lost a lock race (SQLITE_BUSY, PostgreSQL 40001/40P01) is run again, with backoff and
  * jitter, so `work` must be safe to repeat: it is, when its only effects are on its own EntityManager.
  */
-export async function inTransaction<T>(orm: Orm, work: (em: EntityManager) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(orm: Orm, work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await orm.em.fork().transactional(work);
+      return await orm.em.fork().transactional(work, options);
     } catch (error) {
       const delay = CONFLICT_RETRY_DELAYS_MS[attempt];
       if (delay === undefined || !isTransactionConflict(error)) throw error;
