@@ -92,7 +92,7 @@ describe.each(DATABASE_KINDS)('trading services on %s', (kind) => {
     const bot = await createBot(orm, newBot({ budget: '1000' }));
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, n) => reserveBudget(orm, bot.id, '150', `race-${n}`)));
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(6);
-    expect(results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason.type)).toEqual(Array(4).fill('BudgetExceeded'));
+    expect(results.filter((result) => result.status === 'rejected').map((result) => (result).reason.type)).toEqual(Array(4).fill('BudgetExceeded'));
     expect((await getBot(orm, bot.id))!.reserved).toBe('900');
   });
 
