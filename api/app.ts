@@ -10,6 +10,7 @@ import type { TemporalClient } from '../lib/temporal.ts';
 import { requireApiKey } from './auth.ts';
 import { allowedMethods } from './methodNotAllowed.ts';
 import { PROBLEM_BASE, problemHeaders, problemOf, problemResponse } from './problem.ts';
+import { botRoutes } from './routes/bots.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.get('/config', (c) => c.json(redactConfig(deps.config)));
   app.route('/jobs', jobRoutes(deps));
   app.route('/runs', runRoutes(deps));
+  app.route('/bots', botRoutes(deps));
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);
