@@ -10,6 +10,7 @@ import type { TemporalClient } from '../lib/temporal.ts';
 import { requireApiKey } from './auth.ts';
 import { allowedMethods } from './methodNotAllowed.ts';
 import { PROBLEM_BASE, problemHeaders, problemOf, problemResponse } from './problem.ts';
+import { botRoutes } from './routes/bots.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.route('/errors', errorRoutes(deps));
   app.route('/circuit-breakers', circuitBreakerRoutes(deps));
   app.route('/users', telegramLinkRoutes(deps));
+  app.route('/bots', botRoutes(deps));
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);

@@ -63,7 +63,7 @@ const triggerSchema = z.strictObject({ overlap: z.enum(['skip', 'allow_all'], 'a
 const backfillSchema = z.strictObject({ start_time: instant, end_time: instant, overlap: overlapPolicy.optional() });
 
 const idParam = z.object({ id: idText });
-const cursor = text()
+export const cursor = text()
   .optional()
   .transform((value, ctx) => {
     if (value === undefined) return undefined;
@@ -71,7 +71,7 @@ const cursor = text()
     if (id === undefined || id > INT32_MAX) ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' });
     return id;
   });
-const limit = z
+export const limit = z
   .string()
   .regex(/^[0-9]{1,6}$/, 'must be a decimal integer')
   .transform(Number)

@@ -11,6 +11,12 @@ import { CommandAuditSchema } from './CommandAudit.ts';
 import { NotificationSchema } from './Notification.ts';
 import { SettingSchema } from './Setting.ts';
 import { TelegramUserSchema } from './TelegramUser.ts';
+import { BotInstanceSchema } from './BotInstance.ts';
+import { BudgetReservationSchema } from './BudgetReservation.ts';
+import { OrderSchema } from './Order.ts';
+import { PerformanceMetricsSchema } from './PerformanceMetrics.ts';
+import { PositionSchema } from './Position.ts';
+import { TradeSchema } from './Trade.ts';
 
 export { FIRE_OUTCOMES, FireRecord, type FireOutcome } from './FireRecord.ts';
 export { Alert } from './Alert.ts';
@@ -26,6 +32,13 @@ export { CommandAudit } from './CommandAudit.ts';
 export { Notification, NOTIFICATION_CHANNELS, NOTIFICATION_STATUSES, type NotificationChannel, type NotificationStatus } from './Notification.ts';
 export { Setting } from './Setting.ts';
 export { TelegramUser } from './TelegramUser.ts';
+export { BOT_STATUSES, BotInstance, type BotStatus } from './BotInstance.ts';
+export { BudgetReservation, RESERVATION_STATUSES, type ReservationStatus } from './BudgetReservation.ts';
+export { Order } from './Order.ts';
+export { PerformanceMetrics } from './PerformanceMetrics.ts';
+export { Position, POSITION_STATUSES, type PositionStatus } from './Position.ts';
+export { Trade, TRADE_STATUSES, type TradeStatus } from './Trade.ts';
+export * from './tradingEnums.ts';
 
 /** Every entity the ORM knows: the one list config, migrations and tests share. */
 export const entities = [
@@ -42,4 +55,10 @@ export const entities = [
   TelegramUserSchema,
   SettingSchema,
   CommandAuditSchema,
+  BotInstanceSchema,
+  OrderSchema,
+  TradeSchema,
+  PositionSchema,
+  PerformanceMetricsSchema,
+  BudgetReservationSchema,
 ];

@@ -10,6 +10,8 @@ import { PostgresqlAlertsReports, SqliteAlertsReports } from './Migration2026121
 import { PostgresqlResilErrorEvents, SqliteResilErrorEvents } from './Migration20261210_resilErrorEvents.ts';
 import { PostgresqlResilCircuitBreakers, SqliteResilCircuitBreakers } from './Migration20261210_resilCircuitBreakers.ts';
 import { PostgresqlOutbox, SqliteOutbox } from './Migration20261210_outbox.ts';
+import { PostgresqlNamingConvention, SqliteNamingConvention } from './Migration20261210_namingConvention.ts';
+import { PostgresqlTrading, SqliteTrading } from './Migration20261210_trading.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -24,6 +26,8 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_resilErrorEvents', class: SqliteResilErrorEvents },
     { name: 'Migration20261210_resilCircuitBreakers', class: SqliteResilCircuitBreakers },
     { name: 'Migration20261210_outbox', class: SqliteOutbox },
+    { name: 'Migration20261210_namingConvention', class: SqliteNamingConvention },
+    { name: 'Migration20261210_trading', class: SqliteTrading },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -36,6 +40,8 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_resilErrorEvents', class: PostgresqlResilErrorEvents },
     { name: 'Migration20261210_resilCircuitBreakers', class: PostgresqlResilCircuitBreakers },
     { name: 'Migration20261210_outbox', class: PostgresqlOutbox },
+    { name: 'Migration20261210_namingConvention', class: PostgresqlNamingConvention },
+    { name: 'Migration20261210_trading', class: PostgresqlTrading },
   ],
 };
 
