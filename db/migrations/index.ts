@@ -12,6 +12,7 @@ import { PostgresqlResilCircuitBreakers, SqliteResilCircuitBreakers } from './Mi
 import { PostgresqlOutbox, SqliteOutbox } from './Migration20261210_outbox.ts';
 import { PostgresqlNamingConvention, SqliteNamingConvention } from './Migration20261210_namingConvention.ts';
 import { PostgresqlTrading, SqliteTrading } from './Migration20261210_trading.ts';
+import { PostgresqlConventionNames, SqliteConventionNames } from './Migration20261211_conventionNames.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_outbox', class: SqliteOutbox },
     { name: 'Migration20261210_namingConvention', class: SqliteNamingConvention },
     { name: 'Migration20261210_trading', class: SqliteTrading },
+    { name: 'Migration20261211_conventionNames', class: SqliteConventionNames },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -42,6 +44,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_outbox', class: PostgresqlOutbox },
     { name: 'Migration20261210_namingConvention', class: PostgresqlNamingConvention },
     { name: 'Migration20261210_trading', class: PostgresqlTrading },
+    { name: 'Migration20261211_conventionNames', class: PostgresqlConventionNames },
   ],
 };
 
