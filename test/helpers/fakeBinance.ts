@@ -15,6 +15,8 @@ export interface FakeBinance extends LoopbackServer {
   reportUsedWeight(weight: number | null): void;
   /** When each request arrived (performance.now()), faults included: retry pacing is read from these. */
   arrivals: number[];
+  /** The same arrivals by the wall clock (Date.now()), to set beside timestamps the platform recorded. */
+  arrivedAt: number[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -40,6 +42,7 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
   const klineTable = new Map(Object.entries(klines));
   const requests: string[] = [];
   const arrivals: number[] = [];
+  const arrivedAt: number[] = [];
   let faults = { count: 0, status: 500 };
   let usedWeight: number | null = null;
   const server = await startLoopbackServer((req, _body, res) => {
@@ -47,6 +50,7 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
     requests.push(url.pathname + url.search);
     if (usedWeight !== null) res.setHeader('X-MBX-USED-WEIGHT-1M', String(usedWeight));
     arrivals.push(performance.now());
+    arrivedAt.push(Date.now());
     if (url.pathname !== '/api/v3/ticker/price' && url.pathname !== '/api/v3/klines') return sendJson(res, 404, { code: -1, msg: 'not found' });
     if (faults.count > 0) {
       faults.count -= 1;
@@ -70,6 +74,7 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
     klines: klineTable,
     requests,
     arrivals,
+    arrivedAt,
     failNext: (count, status) => (faults = { count, status }),
     reportUsedWeight: (weight) => (usedWeight = weight),
   };
