@@ -8,7 +8,7 @@ import { startTestPlatform, triggerAndWait, type TestPlatform } from '../helpers
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhookReceiver.ts';
 
 // Through the HTTP API, on both databases: the crosses, change_pct, one-shot and re-arm price alerts, run after run,
-// against a Binance-format server whose price the test moves, notifying a webhook receiver that counts deliveries.
+// against a Binance-format server whose price the test moves, notifying (through the outbox) a webhook receiver that counts deliveries.
 describe.each(DATABASE_KINDS)('price alert modes on %s', (db) => {
   let binance: FakeBinance;
   let webhook: WebhookReceiver;
@@ -20,7 +20,7 @@ describe.each(DATABASE_KINDS)('price alert modes on %s', (db) => {
     webhook = await startWebhookReceiver();
     platform = await startTestPlatform({
       db,
-      queues: ['alerts'],
+      queues: ['alerts', 'notifications'],
       env: { MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: binance.url, NOTIFY_CHANNEL: 'webhook', NOTIFY_WEBHOOK_URL: `${webhook.url}/hook` },
     });
   });
@@ -55,7 +55,7 @@ describe.each(DATABASE_KINDS)('price alert modes on %s', (db) => {
     for (const price of [105, 99, 101, 102, 98, 100.5]) fired.push(await runAt(id, price));
 
     expect(fired).toEqual([false, false, true, false, false, true]);
-    expect(webhook.received).toHaveLength(2);
+    expect(await webhook.untilReceived(2)).toHaveLength(2);
     const alerts = await alertsOf(id);
     expect(alerts.map((alert) => [alert.condition, alert.value, alert.price])).toEqual([
       ['crosses_above', 100, 101],
@@ -77,7 +77,7 @@ describe.each(DATABASE_KINDS)('price alert modes on %s', (db) => {
     const fired = [];
     for (const price of [101, 99, 98, 101, 99]) fired.push(await runAt(id, price));
     expect(fired).toEqual([false, true, false, false, true]);
-    expect(webhook.received).toHaveLength(2);
+    expect(await webhook.untilReceived(2)).toHaveLength(2);
   });
 
   it('fires change_pct on the move within the latest timeframe candle, read from klines', async () => {
@@ -85,11 +85,11 @@ describe.each(DATABASE_KINDS)('price alert modes on %s', (db) => {
     const run = await triggerAndWait(platform, rising.body.id);
     expect(run.result).toEqual({ alert_triggered: true, current_price: 106, change_pct: 6, notification_sent: true });
     expect(binance.requests).toContain('/api/v3/klines?symbol=SOLUSDT&interval=1h&limit=1');
-    expect(webhook.received[0]!.body).toMatchObject({ data: { symbol: 'SOLUSDT', change_pct: 6 } });
+    expect((await webhook.untilReceived(1))[0]!.body).toMatchObject({ data: { symbol: 'SOLUSDT', change_pct: 6 } });
 
     const falling = await platform.api('POST', '/jobs', priceAlertJob({ target: 'SOLUSDT', task_params: { condition: 'change_pct', value: -5, timeframe: '1h' } }));
     expect((await triggerAndWait(platform, falling.body.id)).result).toMatchObject({ alert_triggered: false, change_pct: 6 });
-    expect(webhook.received).toHaveLength(1);
+    expect(await webhook.untilReceived(1)).toHaveLength(1);
   });
 
   it('disables a one-shot alert after it fires, as the API pauses a job, and fires again only once resumed', async () => {
@@ -107,11 +107,11 @@ describe.each(DATABASE_KINDS)('price alert modes on %s', (db) => {
 
     // A run already queued behind the firing one (or a manual trigger) does not fire it again.
     expect(await runAt(id, 105)).toBe(false);
-    expect(webhook.received).toHaveLength(1);
+    expect(await webhook.untilReceived(1)).toHaveLength(1);
 
     expect((await platform.api('POST', `/jobs/${id}/resume`)).status).toBe(200);
     expect(await runAt(id, 102)).toBe(true);
-    expect(webhook.received).toHaveLength(2);
+    expect(await webhook.untilReceived(2)).toHaveLength(2);
     expect(await inTransaction(platform.orm, (em) => em.findOneOrFail(JobSchedule, { id }))).toMatchObject({ enabled: false });
   });
 
@@ -120,7 +120,7 @@ describe.each(DATABASE_KINDS)('price alert modes on %s', (db) => {
     const fired = [];
     for (const price of [101, 105, 99, 102, 103]) fired.push(await runAt(id, price));
     expect(fired).toEqual([true, false, false, true, false]);
-    expect(webhook.received).toHaveLength(2);
+    expect(await webhook.untilReceived(2)).toHaveLength(2);
     expect(await alertsOf(id)).toHaveLength(2);
   });
 

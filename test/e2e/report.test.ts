@@ -32,7 +32,7 @@ describe.each(DATABASE_KINDS)('report through the API on %s', (db) => {
     webhook = await startWebhookReceiver();
     platform = await startTestPlatform({
       db,
-      queues: ['reports'],
+      queues: ['reports', 'notifications'],
       env: { MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: binance.url, NOTIFY_CHANNEL: 'webhook', NOTIFY_WEBHOOK_URL: `${webhook.url}/hook` },
     });
   });
@@ -66,7 +66,7 @@ describe.each(DATABASE_KINDS)('report through the API on %s', (db) => {
     const png = Buffer.from(report.chart_png);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
 
-    expect(webhook.received).toHaveLength(1);
+    expect(await webhook.untilReceived(1)).toHaveLength(1);
     const delivered = webhook.received[0]!;
     expect(delivered.headers['idempotency-key']).toBe(`${run.workflow_id}/notify`);
     expect(delivered.body).toMatchObject({ title: 'Report: BTC daily', data: { symbol: 'BTCUSDT', interval: '1h', report_id: report.id, trend: 'up' } });

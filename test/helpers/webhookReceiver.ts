@@ -11,6 +11,8 @@ export interface WebhookReceiver extends LoopbackServer {
   failNext(count: number, status: number, headers?: Record<string, string>): void;
   /** When each delivery attempt arrived (performance.now()), failed ones included. */
   arrivals: number[];
+  /** Waits until at least `count` deliveries arrived (the outbox delivers a moment after the run ends); answers them all. */
+  untilReceived(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
 }
 
 /** Records every JSON POST it gets and answers 204, unless told to fail. */
@@ -28,5 +30,13 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     received.push({ headers: req.headers, body: JSON.parse(body) as unknown });
     res.writeHead(204).end();
   });
-  return { ...server, received, arrivals, failNext: (count, status, headers) => (faults = { count, status, headers }) };
+  const untilReceived = async (count: number, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (received.length < count) {
+      if (Date.now() > deadline) throw new Error(`${received.length} of ${count} deliveries within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return received;
+  };
+  return { ...server, received, arrivals, untilReceived, failNext: (count, status, headers) => (faults = { count, status, headers }) };
 }
