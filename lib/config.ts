@@ -164,6 +164,11 @@ const configSchema = z
       circuit_breakers: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/).max(64), circuitBreaker),
       // How often each process re-reads the shared breaker state (it also reads it on every change it makes).
       circuit_breaker_sync_ms: z.coerce.number().int().min(10).max(60_000),
+      // Per dependency, per process: calls in flight at once, calls that may wait for a slot, and the retry delay of one refused.
+      bulkheads: z.record(
+        z.string().regex(/^[a-z][a-z0-9_]*$/).max(64),
+        z.object({ max_concurrent: wholeNumber(1, 10_000), max_queued: wholeNumber(0, 100_000), retry_after_ms: wholeNumber(1, 600_000) }),
+      ),
       // The seed's error monitor: per-minute thresholds over every process's ErrorEvents, one alert per rule per cooldown.
       monitoring: z.object({
         error_rate_threshold: z.coerce.number().int().min(1),

@@ -31,6 +31,7 @@ export function createWorkerServices(config: Config, base: { orm: Orm; temporal:
     configs: config.error_handling.circuit_breakers,
     store: new DatabaseBreakerStore(base.orm),
     syncIntervalMs: config.error_handling.circuit_breaker_sync_ms,
+    bulkheads: config.error_handling.bulkheads,
     logger: base.logger,
     errorEvents,
   });
