@@ -169,6 +169,8 @@ const configSchema = z
         z.string().regex(/^[a-z][a-z0-9_]*$/).max(64),
         z.object({ max_concurrent: wholeNumber(1, 10_000), max_queued: wholeNumber(0, 100_000), retry_after_ms: wholeNumber(1, 600_000) }),
       ),
+      // Recovery strategies (lib/recovery.ts): how old a last known price may be to stand in for one the provider cannot give (seconds).
+      recovery: z.object({ price_fallback_max_age: z.coerce.number().min(0).max(86_400) }),
       // The seed's error monitor: per-minute thresholds over every process's ErrorEvents, one alert per rule per cooldown.
       monitoring: z.object({
         error_rate_threshold: z.coerce.number().int().min(1),
