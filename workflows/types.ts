@@ -47,6 +47,8 @@ export interface ReportResult {
   last_price: number;
   trend: string;
   notification_sent: boolean;
+  /** Non-critical steps skipped because they failed (`chart`: delivered without its chart). */
+  degraded?: string[];
 }
 
 export interface MaintenanceResult {
