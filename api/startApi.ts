@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Orm } from '../db/orm.ts';
 import type { Config } from '../lib/config.ts';
+import { startErrorMonitor } from '../lib/errorMonitor.ts';
 import { startFireLedgerTasks } from '../lib/fires/fireLedgerTasks.ts';
 import { startJobReconciler } from '../lib/jobReconciler.ts';
 import { JobScheduler } from '../lib/jobScheduler.ts';
@@ -39,6 +40,8 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
   );
   // The fire ledger and the ENQUEUED watcher (README, "The fire ledger").
   const fires = startFireLedgerTasks({ ...runtime, metrics, notifier: outbox, config: runtime.config.fires });
+  // The seed's error monitor over every process's ErrorEvents (README, "Error monitor").
+  const errorMonitor = startErrorMonitor({ ...runtime, config: runtime.config.error_handling.monitoring, alerts: outbox, metrics });
   const scheduler = new JobScheduler(runtime);
   // Keel's own schedules: created once, found again at every start; a failure here must not keep the API down.
   await ensureMaintenanceJob({ ...runtime, scheduler }).catch((error: unknown) => runtime.logger.warn({ err: error }, 'could not ensure the maintenance job; it is tried again at the next start'));
@@ -53,7 +56,7 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
     const started = serve({ fetch: app.fetch, hostname: runtime.config.api.host, port: runtime.config.api.port }, () => resolve(started));
     started.once('error', reject);
   }).catch(async (error: unknown) => {
-    await Promise.all([reconciler.stop(), fires.stop()]);
+    await Promise.all([reconciler.stop(), fires.stop(), errorMonitor.stop()]);
     throw error;
   });
   const { port } = server.address() as AddressInfo;
@@ -62,7 +65,7 @@ export async function startApi(runtime: ApiRuntime): Promise<RunningApi> {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     close: async () => {
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      await Promise.all([reconciler.stop(), fires.stop()]);
+      await Promise.all([reconciler.stop(), fires.stop(), errorMonitor.stop()]);
     },
   };
 }

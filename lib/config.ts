@@ -164,6 +164,22 @@ const configSchema = z
       circuit_breakers: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/).max(64), circuitBreaker),
       // How often each process re-reads the shared breaker state (it also reads it on every change it makes).
       circuit_breaker_sync_ms: z.coerce.number().int().min(10).max(60_000),
+      // Per dependency, per process: calls in flight at once, calls that may wait for a slot, and the retry delay of one refused.
+      bulkheads: z.record(
+        z.string().regex(/^[a-z][a-z0-9_]*$/).max(64),
+        z.object({ max_concurrent: wholeNumber(1, 10_000), max_queued: wholeNumber(0, 100_000), retry_after_ms: wholeNumber(1, 600_000) }),
+      ),
+      // Recovery strategies (lib/recovery.ts): how old a last known price may be to stand in for one the provider cannot give (seconds).
+      recovery: z.object({ price_fallback_max_age: z.coerce.number().min(0).max(86_400) }),
+      // The seed's error monitor: per-minute thresholds over every process's ErrorEvents, one alert per rule per cooldown.
+      monitoring: z.object({
+        error_rate_threshold: z.coerce.number().int().min(1),
+        alert_cooldown: z.coerce.number().int().min(1),
+        severity_thresholds: z.partialRecord(z.enum(['critical', 'error', 'warning', 'info']), z.coerce.number().int().min(1)),
+        interval_ms: z.coerce.number().int().min(100).max(600_000),
+        // The admin user the alert goes to (through the outbox, to that user's channel); 0 logs and counts without notifying.
+        alert_user_id: z.coerce.number().int().min(0),
+      }),
     }),
   })
   .superRefine((config, ctx) => {
@@ -223,6 +239,7 @@ export const ENV_KEYS: Record<string, string> = {
   NOTIFY_BATCH_CRON: 'notify.batch_cron',
   NOTIFY_CLAIM_LEASE_MS: 'notify.claim_lease_ms',
   NOTIFY_MAX_ATTEMPTS: 'notify.max_attempts',
+  ERROR_ALERT_USER_ID: 'error_handling.monitoring.alert_user_id',
 };
 
 /** Config keys whose values never leave the process in clear text. */

@@ -78,7 +78,7 @@ export function describeError(error: unknown): ErrorDescription {
 }
 
 function severityOf(error: KeelError): Severity {
-  if (error.category === 'business' || error.type === 'CircuitOpen') return 'warning';
+  if (error.category === 'business' || error.type === 'CircuitOpen' || error.type === 'BulkheadFull') return 'warning';
   if (error instanceof ApiError && error.status === 429) return 'warning';
   if (error.category === 'database' || error.category === 'system') return 'critical';
   return 'error';

@@ -14,6 +14,10 @@ export interface ApiMetrics {
   scheduleFires: Counter<'job_type' | 'outcome'>;
   /** Workflow start minus nominal fire time of each fire settled as started. */
   scheduleLag: Histogram<'job_type'>;
+  /** ErrorEvents of the last minute by severity (and `all`), as the error monitor's last pass counted them. */
+  errorRatePerMinute: Gauge<'severity'>;
+  /** Alerts this process queued for a crossed error-monitor rule (one per rule per cooldown across processes). */
+  errorAlerts: Counter<'rule'>;
 }
 
 /** The API's registry: process defaults, HTTP timings, and job runs read from the database at scrape time. */
@@ -80,5 +84,17 @@ export function createApiMetrics(orm: Orm): ApiMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [registry],
   });
-  return { registry, httpRequestDuration, scheduleReconcileChanges, scheduleFires, scheduleLag };
+  const errorRatePerMinute = new Gauge({
+    name: 'keel_error_rate_per_minute',
+    help: 'ErrorEvents recorded by every process in the last minute, by severity (all: every severity), at the last monitor pass',
+    labelNames: ['severity'] as const,
+    registers: [registry],
+  });
+  const errorAlerts = new Counter({
+    name: 'keel_error_alerts_total',
+    help: 'Error-monitor alerts this process queued, by rule (error_rate, severity:<name>)',
+    labelNames: ['rule'] as const,
+    registers: [registry],
+  });
+  return { registry, httpRequestDuration, scheduleReconcileChanges, scheduleFires, scheduleLag, errorRatePerMinute, errorAlerts };
 }

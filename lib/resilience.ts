@@ -1,4 +1,5 @@
 import { MemoryBreakerStore, type BreakerStore } from '../db/repositories/circuitBreakers.ts';
+import { Bulkhead, type BulkheadConfig } from './bulkhead.ts';
 import type { BreakerConfig, BreakerEvent, BreakerRecord, BreakerState } from './circuitBreakerState.ts';
 import type { ErrorEventRecorder } from './errorEvents.ts';
 import { KeelError, isRetryable } from './errors.ts';
@@ -16,6 +17,8 @@ export interface CircuitBreakersOptions {
   syncIntervalMs?: number;
   logger?: Logger;
   errorEvents?: ErrorEventRecorder;
+  /** Per dependency: calls in flight at once in this process, and how many may wait (lib/bulkhead.ts); none: no limit. */
+  bulkheads?: Record<string, BulkheadConfig>;
 }
 
 const TRANSITION_SEVERITY = { open: 'error', half_open: 'info', closed: 'info' } as const;
@@ -35,9 +38,13 @@ export class CircuitBreakers {
   /** This process's view of each breaker; a name not here is CLOSED. */
   readonly #local = new Map<string, BreakerRecord>();
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #bulkheadConfigs: Record<string, BulkheadConfig>;
+  /** By breaker name: a per-recipient breaker (`webhook:<hash>`) shares its dependency's bulkhead. */
+  readonly #bulkheads = new Map<string, Bulkhead | undefined>();
 
   constructor(options: CircuitBreakersOptions = {}) {
     this.#configs = options.configs ?? {};
+    this.#bulkheadConfigs = options.bulkheads ?? {};
     this.#store = options.store ?? new MemoryBreakerStore();
     this.#logger = options.logger;
     this.#errorEvents = options.errorEvents;
@@ -52,7 +59,23 @@ export class CircuitBreakers {
     return this.#configs[name] ?? this.#configs[name.split(':')[0]!] ?? DEFAULT_BREAKER_CONFIG;
   }
 
-  async execute<T>(name: string, call: () => Promise<T>): Promise<T> {
+  /** Runs `call` within the dependency's bulkhead (if configured) and breaker; a refused call never counts as a failure. */
+  execute<T>(name: string, call: () => Promise<T>): Promise<T> {
+    const bulkhead = this.bulkheadOf(name);
+    return bulkhead ? bulkhead.execute(() => this.#guarded(name, call)) : this.#guarded(name, call);
+  }
+
+  /** The bulkhead a breaker's calls share: one per dependency in this process. */
+  bulkheadOf(name: string): Bulkhead | undefined {
+    if (this.#bulkheads.has(name)) return this.#bulkheads.get(name);
+    const dependency = name.split(':')[0]!;
+    const config = this.#bulkheadConfigs[dependency];
+    const bulkhead = config && (name === dependency ? new Bulkhead(dependency, config) : this.bulkheadOf(dependency));
+    this.#bulkheads.set(name, bulkhead);
+    return bulkhead;
+  }
+
+  async #guarded<T>(name: string, call: () => Promise<T>): Promise<T> {
     const local = this.#local.get(name);
     if (local === undefined || local.state === 'closed') {
       try {
@@ -65,7 +88,7 @@ export class CircuitBreakers {
     if (local.state === 'open' && (local.forced || !local.next_attempt_at || Date.now() < local.next_attempt_at.getTime())) throw this.#openError(name, local);
     const claim = await this.#apply(name, { kind: 'claim' });
     if (!claim?.granted) throw this.#openError(name, claim?.record ?? local);
-    if (claim.record.state === 'closed') return this.execute(name, call);
+    if (claim.record.state === 'closed') return this.#guarded(name, call);
     try {
       const result = await call();
       await this.#apply(name, { kind: 'trial_done', ok: true });

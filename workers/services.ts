@@ -1,6 +1,7 @@
 import type { Orm } from '../db/orm.ts';
 import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
+import { withLastKnownPrice } from '../lib/marketData/lastKnownPrice.ts';
 import { createMarketDataProvider, type MarketDataProvider } from '../lib/marketData/index.ts';
 import { createChannels, type Channels } from '../lib/notify/index.ts';
 import { DatabaseBreakerStore } from '../db/repositories/circuitBreakers.ts';
@@ -31,6 +32,7 @@ export function createWorkerServices(config: Config, base: { orm: Orm; temporal:
     configs: config.error_handling.circuit_breakers,
     store: new DatabaseBreakerStore(base.orm),
     syncIntervalMs: config.error_handling.circuit_breaker_sync_ms,
+    bulkheads: config.error_handling.bulkheads,
     logger: base.logger,
     errorEvents,
   });
@@ -39,7 +41,7 @@ export function createWorkerServices(config: Config, base: { orm: Orm; temporal:
     config,
     errorEvents,
     breakers,
-    marketData: createMarketDataProvider(config.market_data, breakers),
+    marketData: withLastKnownPrice(createMarketDataProvider(config.market_data, breakers), config.error_handling.recovery.price_fallback_max_age * 1000),
     channels: createChannels(config.notify, base.logger, breakers),
   };
 }

@@ -18,11 +18,14 @@ const { sendNotification } = activitiesWithProfile<NotificationActivities>('noti
 export async function priceAlertWorkflow(job: JobInput<PriceAlertParams>): Promise<PriceAlertResult> {
   const { condition, value, timeframe, mode } = job.task_params;
   const { workflowId, runId } = workflowInfo();
-  const observation: PriceObservation = condition === 'change_pct' ? await getPriceChange(job.target, timeframe) : { price: (await getPrice(job.target)).price };
+  const read = condition === 'change_pct' ? await getPriceChange(job.target, timeframe) : await getPrice(job.target);
+  const observation: PriceObservation = 'change_pct' in read ? read : { price: read.price };
   const { price } = observation;
+  // The fallback recovery (lib/recovery.ts) answered the last known price: the result says so, and when it was taken.
+  const staleness = read.stale ? { price_stale: true, price_at: read.at } : {};
   const shownChange = observation.change_pct === undefined ? {} : { change_pct: Number(observation.change_pct.toFixed(4)) };
   const { triggered } = await advancePriceAlert({ job_id: job.job_id, workflow_id: workflowId, params: { condition, value, mode }, observation });
-  if (!triggered) return { alert_triggered: false, current_price: price, ...shownChange, notification_sent: false };
+  if (!triggered) return { alert_triggered: false, current_price: price, ...staleness, ...shownChange, notification_sent: false };
 
   await recordAlert({ job_id: job.job_id, job_type: job.job_type, user_id: job.user_id, symbol: job.target, condition, value, price, fired_at: new Date().toISOString(), workflow_id: workflowId, temporal_run_id: runId });
   const what = condition === 'change_pct' ? `moved ${shownChange.change_pct}% on ${timeframe} (threshold ${value}%)` : `${condition.replace('_', ' ')} ${value}`;
@@ -35,5 +38,5 @@ export async function priceAlertWorkflow(job: JobInput<PriceAlertParams>): Promi
     data: { symbol: job.target, price, condition, value, ...shownChange },
   });
   const disabled = mode === 'once' ? await disableJob(job.job_id, `one-shot price alert fired in ${workflowId}`) : false;
-  return { alert_triggered: true, current_price: price, ...shownChange, notification_sent: delivery.delivered, ...(mode === 'once' ? { job_disabled: disabled } : {}) };
+  return { alert_triggered: true, current_price: price, ...staleness, ...shownChange, notification_sent: delivery.delivered, ...(mode === 'once' ? { job_disabled: disabled } : {}) };
 }

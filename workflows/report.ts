@@ -27,5 +27,5 @@ export async function reportWorkflow(job: JobInput<ReportParams>): Promise<Repor
     user_id: job.user_id,
     data: { symbol: job.target, interval, report_id, ...summary },
   });
-  return { report_id, last_price: summary.last_price, trend: summary.trend, notification_sent: delivery.delivered };
+  return { report_id, last_price: summary.last_price, trend: summary.trend, notification_sent: delivery.delivered, ...(summary.degraded ? { degraded: summary.degraded } : {}) };
 }

@@ -22,6 +22,10 @@ export interface JobMemo {
 export interface PriceAlertResult {
   alert_triggered: boolean;
   current_price: number;
+  /** The market data provider could not answer and the last known price stood in (lib/recovery.ts, fallback)... */
+  price_stale?: boolean;
+  /** ...taken at this ISO time. */
+  price_at?: string;
   /** For `change_pct`: the move over the timeframe, in percent. */
   change_pct?: number;
   notification_sent: boolean;
@@ -43,6 +47,8 @@ export interface ReportResult {
   last_price: number;
   trend: string;
   notification_sent: boolean;
+  /** Non-critical steps skipped because they failed (`chart`: delivered without its chart). */
+  degraded?: string[];
 }
 
 export interface MaintenanceResult {

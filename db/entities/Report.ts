@@ -8,6 +8,8 @@ export interface ReportSummary {
   trend: 'up' | 'down' | 'sideways';
   support: number[];
   resistance: number[];
+  /** Steps skipped because they failed (lib/recovery.ts degradeOnFailure): `chart` means it is sent without its chart. */
+  degraded?: string[];
 }
 
 /** One technical-analysis report of a symbol on an interval, with its chart; written once per run. */
@@ -22,7 +24,7 @@ export const ReportSchema = defineEntity({
     symbol: p.string().length(200),
     interval: p.string().length(8),
     summary: p.json<ReportSummary>(),
-    /** The chart as PNG; kept here, not in workflow history. */
+    /** The chart as PNG; kept here, not in workflow history. Empty when it could not be drawn (summary.degraded). */
     chart_png: p.blob().lazy(),
     workflow_id: p.string().length(255).unique(),
     created_at: p.datetime().onCreate(() => new Date()).index(),

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import { ErrorEvent, type ErrorSeverity } from '../entities/index.ts';
+import { ERROR_SEVERITIES, ErrorEvent, type ErrorSeverity } from '../entities/index.ts';
 
 export interface ErrorEventFilter {
   severity?: ErrorSeverity;
@@ -27,4 +27,19 @@ export async function resolveErrorEvent(em: EntityManager, eventId: string, at: 
   const event = await em.findOne(ErrorEvent, { event_id: eventId });
   if (event && !event.resolved) em.assign(event, { resolved: true, resolution_time: at });
   return event;
+}
+
+/** The first event ID a UUIDv7 made at `ms` or later can have: bounds a time range on the primary key's index. */
+export function eventIdFloor(ms: number): string {
+  const hex = ms.toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}
+
+/** How many events of each severity were recorded since `since` (by every process: they all write here). */
+export async function countErrorEventsBySeverity(em: EntityManager, since: Date): Promise<Record<ErrorSeverity, number>> {
+  const floor = eventIdFloor(since.getTime());
+  const counts = {} as Record<ErrorSeverity, number>;
+  // One index range per severity (severity, event_id); one after another, as SQLite has one connection.
+  for (const severity of ERROR_SEVERITIES) counts[severity] = await em.count(ErrorEvent, { severity, event_id: { $gte: floor } });
+  return counts;
 }

@@ -5,6 +5,8 @@ export interface PriceQuote {
   price: number;
   /** ISO time the provider's answer was taken. */
   at: string;
+  /** The provider could not answer: this is the last known quote (lib/marketData/lastKnownPrice.ts), taken `at`. */
+  stale?: boolean;
 }
 
 /** One kline, as Binance defines it: times in epoch milliseconds, `close_time` the candle's last millisecond. */
