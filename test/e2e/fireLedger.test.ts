@@ -70,7 +70,7 @@ describe.each(DATABASE_KINDS)('the fire ledger on %s, with a worker', (db) => {
     services = await startSlowServices(3_500);
     platform = await startTestPlatform({
       db,
-      queues: ['alerts'],
+      queues: ['alerts', 'notifications'],
       env: { ...FIRE_ENV, MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: services.url, NOTIFY_CHANNEL: 'webhook', NOTIFY_WEBHOOK_URL: `${services.url}/hook` },
     });
   });

@@ -8,8 +8,8 @@ export interface FakeBinance extends LoopbackServer {
   prices: Map<string, string>;
   /** Klines per symbol, oldest first, served for any valid interval. */
   klines: Map<string, BinanceKline[]>;
-  /** The next `count` requests answer `status` (a fault the client must survive or report). */
-  failNext(count: number, status: number): void;
+  /** The next `count` requests answer `status` (a fault the client must survive or report), with `headers` (e.g. Retry-After). */
+  failNext(count: number, status: number, headers?: Record<string, string>): void;
   requests: string[];
   /** Sent as `X-MBX-USED-WEIGHT-1M` on every answer when set: the weight "other processes" have used this minute. */
   reportUsedWeight(weight: number | null): void;
@@ -43,7 +43,7 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
   const requests: string[] = [];
   const arrivals: number[] = [];
   const arrivedAt: number[] = [];
-  let faults = { count: 0, status: 500 };
+  let faults: { count: number; status: number; headers?: Record<string, string> } = { count: 0, status: 500 };
   let usedWeight: number | null = null;
   const server = await startLoopbackServer((req, _body, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -54,6 +54,7 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
     if (url.pathname !== '/api/v3/ticker/price' && url.pathname !== '/api/v3/klines') return sendJson(res, 404, { code: -1, msg: 'not found' });
     if (faults.count > 0) {
       faults.count -= 1;
+      for (const [name, value] of Object.entries(faults.headers ?? {})) res.setHeader(name, value);
       return sendJson(res, faults.status, { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' });
     }
     const symbol = url.searchParams.get('symbol') ?? '';
@@ -75,7 +76,7 @@ export async function startFakeBinance(prices: Record<string, string>, klines: R
     requests,
     arrivals,
     arrivedAt,
-    failNext: (count, status) => (faults = { count, status }),
+    failNext: (count, status, headers) => (faults = { count, status, headers }),
     reportUsedWeight: (weight) => (usedWeight = weight),
   };
 }
