@@ -17,6 +17,7 @@ import { OrderSchema } from './Order.ts';
 import { PerformanceMetricsSchema } from './PerformanceMetrics.ts';
 import { PositionSchema } from './Position.ts';
 import { TradeSchema } from './Trade.ts';
+import { PaperOrderSchema } from './PaperOrder.ts';
 
 export { FIRE_OUTCOMES, FireRecord, type FireOutcome } from './FireRecord.ts';
 export { Alert } from './Alert.ts';
@@ -38,6 +39,7 @@ export { Order } from './Order.ts';
 export { PerformanceMetrics } from './PerformanceMetrics.ts';
 export { Position, POSITION_STATUSES, type PositionStatus } from './Position.ts';
 export { Trade, TRADE_STATUSES, type TradeStatus } from './Trade.ts';
+export { PAPER_ORDER_STATUSES, PaperOrder, type PaperOrderStatus } from './PaperOrder.ts';
 export * from './tradingEnums.ts';
 
 /** Every entity the ORM knows: the one list config, migrations and tests share. */
@@ -61,4 +63,5 @@ export const entities = [
   PositionSchema,
   PerformanceMetricsSchema,
   BudgetReservationSchema,
+  PaperOrderSchema,
 ];

@@ -13,6 +13,7 @@ import { PostgresqlOutbox, SqliteOutbox } from './Migration20261210_outbox.ts';
 import { PostgresqlNamingConvention, SqliteNamingConvention } from './Migration20261210_namingConvention.ts';
 import { PostgresqlTrading, SqliteTrading } from './Migration20261210_trading.ts';
 import { PostgresqlConventionNames, SqliteConventionNames } from './Migration20261211_conventionNames.ts';
+import { PostgresqlPaperExchange, SqlitePaperExchange } from './Migration20261212_paperExchange.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_namingConvention', class: SqliteNamingConvention },
     { name: 'Migration20261210_trading', class: SqliteTrading },
     { name: 'Migration20261211_conventionNames', class: SqliteConventionNames },
+    { name: 'Migration20261212_paperExchange', class: SqlitePaperExchange },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -45,6 +47,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_namingConvention', class: PostgresqlNamingConvention },
     { name: 'Migration20261210_trading', class: PostgresqlTrading },
     { name: 'Migration20261211_conventionNames', class: PostgresqlConventionNames },
+    { name: 'Migration20261212_paperExchange', class: PostgresqlPaperExchange },
   ],
 };
 
