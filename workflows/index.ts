@@ -4,3 +4,4 @@ export { indicatorAlertWorkflow } from './indicatorAlert.ts';
 export { reportWorkflow } from './report.ts';
 export { maintenanceWorkflow } from './maintenance.ts';
 export { notificationBatchWorkflow } from './notificationBatch.ts';
+export { strategyExecutionWorkflow } from './strategyExecution.ts';

@@ -127,3 +127,32 @@ export function performanceBetween(orm: Orm, botId: number, from: string, to: st
     return rows.map((metrics) => performanceView(botId, metrics.day, metrics));
   });
 }
+
+/**
+ * The compensation of recordTrade for a buy: marks the trade FAILED and takes it back out of the position (closing it when
+ * the buy had opened it) and out of the day's trade count. Idempotent: a trade already FAILED, or never recorded, is left as is.
+ */
+export function markBuyTradeFailed(orm: Orm, clientOrderId: string): Promise<TradeView | null> {
+  return inTransaction(orm, async (em) => {
+    const trade = await em.findOne(Trade, { client_order_id: clientOrderId }, { populate: ['bot'] });
+    if (!trade || trade.status === 'FAILED') return trade ? tradeView(trade) : null;
+    if (trade.side !== 'BUY') throw businessError('UnsupportedUndo', `trade ${clientOrderId} is a sell: only a buy is undone by marking it failed`);
+    const bot = await em.findOne(BotInstance, trade.bot.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const position = await em.findOne(Position, { bot: trade.bot, symbol: trade.symbol, status: 'open' });
+    if (position) {
+      const remaining = subtract(position.quantity, trade.quantity);
+      if (compare(remaining, '0') <= 0) {
+        em.remove(position);
+      } else {
+        const cost = add(multiply(trade.quantity, trade.price), trade.fee);
+        position.avg_entry_price = divide(subtract(multiply(position.quantity, position.avg_entry_price), cost), remaining);
+        position.quantity = remaining;
+      }
+    }
+    const metrics = bot && (await em.findOne(PerformanceMetrics, { bot, day: utcDay(trade.executed_at) }));
+    if (metrics && (metrics.trades ?? 0) > 0) metrics.trades = (metrics.trades ?? 0) - 1;
+    trade.status = 'FAILED';
+    await em.flush();
+    return tradeView(trade);
+  });
+}

@@ -1,0 +1,126 @@
+import { getBot } from '../db/services/bots.ts';
+import { consumeReservation, releaseReservation, reserveBudget } from '../db/services/budget.ts';
+import { dailyPerformance, markBuyTradeFailed, recordTrade, utcDay } from '../db/services/trades.ts';
+import type { Orm } from '../db/orm.ts';
+import type { Config } from '../lib/config.ts';
+import { add, compare, divide } from '../lib/decimal.ts';
+import { businessError } from '../lib/errors.ts';
+import { clientOrderIdOf, type OrderOrigin } from '../lib/exchange/clientOrderId.ts';
+import type { ExchangeOrder, OrderSide } from '../lib/exchange/exchange.ts';
+import { exchangeForBot, type Exchanges } from '../lib/exchange/exchangeForBot.ts';
+import { settleOrder, type Settlement } from '../lib/exchange/settleOrder.ts';
+
+export interface TradingDeps {
+  config: Config;
+  orm: Orm;
+  exchanges: Exchanges;
+  /** Fault injection for tests: called as each step starts; what it throws is that step's failure. */
+  faultBefore?: (step: string) => void;
+}
+
+export interface OrderIntent {
+  bot_id: number;
+  symbol: string;
+  side: OrderSide;
+  /** Quote currency to spend, a decimal string. */
+  quote_amount: string;
+  origin: OrderOrigin;
+}
+
+export interface PlacedOrder {
+  order: ExchangeOrder;
+  /** When the request left this process: a lookup after it settles "not found" once recvWindow has passed. */
+  sent_at: number;
+}
+
+/** The steps of strategy_execution that touch the database and the exchange; each is idempotent, keyed by its client order ID or reservation key. */
+export function createTradingActivities({ config, orm, exchanges, faultBefore }: TradingDeps) {
+  const exchangeOf = async (botId: number) => {
+    const bot = await getBot(orm, botId);
+    if (!bot) throw businessError('UnknownBot', `bot ${botId} does not exist`);
+    return exchangeForBot(bot, config.exchange.provider, exchanges);
+  };
+
+  return {
+    /** The risk check: the bot runs, trades the symbol, has room for another position, stays under its max notional and its daily loss limit. */
+    async checkRisk(intent: OrderIntent): Promise<{ client_order_id: string }> {
+      faultBefore?.('risk');
+      const bot = await getBot(orm, intent.bot_id);
+      if (!bot) throw businessError('UnknownBot', `bot ${intent.bot_id} does not exist`);
+      if (bot.status !== 'running') throw businessError('BotNotRunning', `bot ${bot.id} is ${bot.status}`);
+      if (!bot.symbols.includes(intent.symbol)) throw businessError('SymbolNotTraded', `bot ${bot.id} does not trade ${intent.symbol} (only ${bot.symbols.join(', ')})`);
+      const holds = bot.open_positions.some((position) => position.symbol === intent.symbol);
+      if (!holds && bot.open_positions.length >= bot.max_open_positions) throw businessError('MaxOpenPositions', `bot ${bot.id} already has ${bot.open_positions.length} open positions (max ${bot.max_open_positions})`);
+      if (compare(intent.quote_amount, bot.max_notional) > 0) throw businessError('MaxNotional', `${intent.quote_amount} is over bot ${bot.id}'s max notional ${bot.max_notional}`);
+      const today = await dailyPerformance(orm, bot.id, utcDay(new Date()));
+      if (compare(add(today.pnl, bot.daily_loss_limit), '0') <= 0) throw businessError('DailyLossLimit', `bot ${bot.id} lost ${today.pnl} today (limit ${bot.daily_loss_limit})`);
+      return { client_order_id: clientOrderIdOf(intent.origin) };
+    },
+
+    async reserveBudget(botId: number, amount: string, key: string): Promise<{ key: string }> {
+      faultBefore?.('reserve');
+      await reserveBudget(orm, botId, amount, key);
+      return { key };
+    },
+
+    async releaseReservation(key: string): Promise<void> {
+      await releaseReservation(orm, key);
+    },
+
+    async consumeReservation(key: string): Promise<void> {
+      faultBefore?.('consume');
+      await consumeReservation(orm, key);
+    },
+
+    /** Looks the order up by its client ID first (a retry, a replay or a restarted worker finds the one it placed), and places it only when absent. */
+    async placeOrder(intent: OrderIntent, clientOrderId: string): Promise<PlacedOrder> {
+      faultBefore?.('order');
+      const exchange = await exchangeOf(intent.bot_id);
+      const sentAt = Date.now();
+      const existing = await exchange.findOrder(intent.symbol, clientOrderId);
+      if (existing) return { order: existing, sent_at: sentAt };
+      return { order: await exchange.placeMarketOrder({ symbol: intent.symbol, side: intent.side, quote_quantity: intent.quote_amount, client_order_id: clientOrderId }), sent_at: sentAt };
+    },
+
+    /** An order whose request got no clear answer: found, absent for good (recvWindow has passed), or not yet decided. */
+    async settleOrder(botId: number, symbol: string, clientOrderId: string, sentNoLaterThan: number): Promise<Settlement> {
+      return settleOrder(await exchangeOf(botId), { symbol, client_order_id: clientOrderId }, sentNoLaterThan, config.exchange.recv_window_ms);
+    },
+
+    /** The order's compensation: cancel it if open; a fill is closed with the opposite market order (its own client ID, so it too happens once). */
+    async undoOrder(intent: OrderIntent, clientOrderId: string): Promise<ExchangeOrder | null> {
+      const exchange = await exchangeOf(intent.bot_id);
+      const order = await exchange.cancelOrder(intent.symbol, clientOrderId);
+      if (!order || compare(order.executed_quantity, '0') <= 0) return order;
+      return exchange.placeMarketOrder({
+        symbol: intent.symbol,
+        side: intent.side === 'BUY' ? 'SELL' : 'BUY',
+        quantity: order.executed_quantity,
+        client_order_id: clientOrderIdOf({ ...intent.origin, leg: `${intent.origin.leg}-undo` }),
+      });
+    },
+
+    async recordTrade(intent: OrderIntent, order: ExchangeOrder, runId: number | null): Promise<{ trade_id: number; price: string; quantity: string }> {
+      faultBefore?.('trade');
+      const trade = await recordTrade(orm, {
+        bot_id: intent.bot_id,
+        symbol: intent.symbol,
+        side: order.side,
+        quantity: order.executed_quantity,
+        price: divide(order.executed_quote_quantity, order.executed_quantity),
+        fee: '0',
+        client_order_id: order.client_order_id,
+        exchange_order_id: order.exchange_order_id,
+        run_id: runId,
+        executed_at: new Date(),
+      });
+      return { trade_id: trade.id, price: trade.price, quantity: trade.quantity };
+    },
+
+    async markTradeFailed(clientOrderId: string): Promise<void> {
+      await markBuyTradeFailed(orm, clientOrderId);
+    },
+  };
+}
+
+export type TradingActivities = ReturnType<typeof createTradingActivities>;

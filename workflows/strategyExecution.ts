@@ -1,0 +1,89 @@
+import { ActivityFailure, ApplicationFailure, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import type { NotificationActivities } from '../activities/notifications.ts';
+import type { OrderIntent, TradingActivities } from '../activities/trading.ts';
+import type { ExchangeOrder } from '../lib/exchange/exchange.ts';
+import type { StrategyExecutionParams } from '../lib/jobParams/strategyExecution.ts';
+import { activitiesWithProfile } from './activityProfiles.ts';
+import { SCHEDULED_START_TIME_KEY } from './names.ts';
+import { runSaga } from './saga.ts';
+import type { JobInput } from './types.ts';
+
+const { checkRisk, reserveBudget, recordTrade, consumeReservation, settleOrder } = activitiesWithProfile<TradingActivities>('database');
+const { placeOrder } = activitiesWithProfile<TradingActivities>('exchange_order');
+const { releaseReservation, undoOrder, markTradeFailed } = activitiesWithProfile<TradingActivities>('compensation');
+const { sendNotification } = activitiesWithProfile<NotificationActivities>('notify');
+
+/** Placements of one order before the run gives up: each follows a settlement that found the order absent for good. */
+const MAX_PLACEMENTS = 3;
+
+export interface StrategyExecutionResult {
+  client_order_id: string;
+  trade_id: number;
+  quantity: string;
+  price: string;
+}
+
+/** A placement whose answer was lost (OrderOutcomeUnknown, or the worker died and the activity timed out): the order may exist. */
+const outcomeUnknown = (error: unknown) =>
+  error instanceof ActivityFailure && ((error.cause instanceof ApplicationFailure && error.cause.type === 'OrderOutcomeUnknown') || error.cause instanceof TimeoutFailure);
+
+/** Places the order once: after an unclear answer it is looked up by client ID (settled with recvWindow) before anything else happens. */
+async function placeSettled(intent: OrderIntent, clientOrderId: string): Promise<ExchangeOrder> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return (await placeOrder(intent, clientOrderId)).order;
+    } catch (error) {
+      if (!outcomeUnknown(error) || attempt >= MAX_PLACEMENTS) throw error;
+      // Workflow time now is later than the request was sent: a safe bound for recvWindow.
+      const sentNoLaterThan = Date.now();
+      for (;;) {
+        const settlement = await settleOrder(intent.bot_id, intent.symbol, clientOrderId, sentNoLaterThan);
+        if (settlement.state === 'exists') return settlement.order;
+        if (settlement.state === 'absent') break;
+        await sleep(settlement.retryInMs);
+      }
+    }
+  }
+}
+
+/**
+ * strategy_execution, `dca`: risk check → reserve budget → place the market order → record the trade (position and the
+ * day's performance with it) → consume the reservation → notify. Each state-changing step registers its undo once it
+ * succeeded; on failure or cancellation they run newest first, then the failure is notified and the original error rethrown.
+ */
+export async function strategyExecutionWorkflow(job: JobInput<StrategyExecutionParams>): Promise<StrategyExecutionResult> {
+  const info = workflowInfo();
+  const params = job.task_params;
+  // The schedule's nominal fire time makes this run's order its own; a manual trigger has its own workflow ID instead.
+  const scheduledAt = info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY);
+  const intent: OrderIntent = {
+    bot_id: params.bot_id,
+    symbol: job.target,
+    side: params.side,
+    quote_amount: params.quote_amount,
+    origin: { job_id: job.job_id, fire: scheduledAt ? scheduledAt.toISOString() : info.workflowId, leg: 'entry' },
+  };
+  const reservationKey = `${info.workflowId}/reserve`;
+  const notification = (outcome: string, text: string, data: Record<string, unknown>) => ({
+    idempotency_key: `${info.workflowId}/notify-${outcome}`,
+    title: `${job.name}: ${outcome}`,
+    text,
+    job_id: job.job_id,
+    user_id: job.user_id,
+    data: { bot_id: params.bot_id, symbol: job.target, ...data },
+  });
+
+  const result = await runSaga(async (saga) => {
+    // The first undo registered is the last to run: the owner hears of the failure once the books are back.
+    await saga.step('arm_failure_notice', () => Promise.resolve(), () => sendNotification(notification('failed', `${params.strategy} ${params.side} ${params.quote_amount} ${job.target} failed and was rolled back`, {})));
+    const { client_order_id } = await checkRisk(intent);
+    await saga.step('reserve', () => reserveBudget(params.bot_id, params.quote_amount, reservationKey), () => releaseReservation(reservationKey));
+    const order = await saga.step('order', () => placeSettled(intent, client_order_id), () => undoOrder(intent, client_order_id));
+    const trade = await saga.step('trade', () => recordTrade(intent, order, null), () => markTradeFailed(client_order_id));
+    await saga.step('consume', () => consumeReservation(reservationKey));
+    return { client_order_id, trade_id: trade.trade_id, quantity: trade.quantity, price: trade.price };
+  });
+  // Not a compensable step: the trade stands whatever becomes of its notice.
+  await sendNotification(notification('filled', `${params.side} ${result.quantity} ${job.target} at ${result.price}`, { ...result }));
+  return result;
+}
