@@ -12,6 +12,7 @@ import { createBot, getBot, updateBot } from '../../db/services/bots.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { ErrorEventRecorder } from '../../lib/errorEvents.ts';
 import { businessError } from '../../lib/errors.ts';
+import { createBinanceExchange } from '../../lib/exchange/binanceExchange.ts';
 import { createPaperExchange } from '../../lib/exchange/paperExchange.ts';
 import { createLogger } from '../../lib/logger.ts';
 import type { MarketDataProvider } from '../../lib/marketData/index.ts';
@@ -20,6 +21,7 @@ import { BUILT_IN_RETRY_POLICIES } from '../../lib/retryStrategies.ts';
 import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
 import { activityFailureInterceptor } from '../../workers/activityFailureInterceptor.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
+import { FAKE_API_KEY, FAKE_API_SECRET, startFakeExchange, type FakeExchange } from '../helpers/fakeExchange.ts';
 import { testNamespace } from '../helpers/platform.ts';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/strategyExecution.ts', import.meta.url));
@@ -43,6 +45,7 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
   let worker: Worker;
   let workerRun: Promise<void>;
   let errorEvents: ErrorEventRecorder;
+  let fake: FakeExchange;
   const taskQueue = `strategy-execution-test-${kind}`;
   /** The step whose activity fails, per workflow. */
   const faults = new Map<string, string>();
@@ -56,10 +59,13 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
     orm = await initORM({ url: database.url });
     await migrate(orm);
     errorEvents = new ErrorEventRecorder(orm, createLogger({ app_env: 'test', log: { level: 'silent' } }));
+    fake = await startFakeExchange({ BTCUSDT: 50_000 });
+    // Live bots go to the test's own Binance-format exchange; a short recvWindow settles "not found" in about two seconds.
+    const live = createBinanceExchange({ baseUrl: fake.url, apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET, timeoutMs: 500, recvWindowMs: 1_000 });
     const trading = createTradingActivities({
-      config,
+      config: { ...config, exchange: { ...config.exchange, provider: 'binance', recv_window_ms: 1_000 } },
       orm,
-      exchanges: { paper: createPaperExchange(orm, market) },
+      exchanges: { paper: createPaperExchange(orm, market), live },
       faultBefore: (step) => {
         if (faults.get(workflowIdOfActivity()) === step) throw businessError('InjectedFault', `injected fault at ${step}`);
       },
@@ -92,6 +98,7 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
     await workerConnection?.close();
     await connection?.close();
     await errorEvents?.close();
+    await fake?.close();
     await orm?.close();
     await database?.drop();
   });
@@ -165,4 +172,18 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
       expect(await booksOf(bot)).toEqual({ reserved: '0', open_positions: 0, filled_trades: 0, held_reservations: 0 });
     }
   });
+
+  it.each(['lose-answer', 'unavailable', 'internal-1001'] as const)('a live order whose answer is lost (%s) is looked up by client ID: exactly one order at the exchange, the run completes', async (kind) => {
+    const bot = await newBot({ dry_run: false });
+    const [requestsBefore, ordersBefore] = [fake.orderRequests, fake.orders.size];
+    fake.faults.push({ kind });
+    const handle = await start(bot.id);
+    const result = await handle.result();
+    expect(fake.orders.get(result.client_order_id)).toMatchObject({ side: 'BUY' });
+    expect(fake.orders.size - ordersBefore).toBe(1);
+    // Lost after placing: found, never sent again; refused before placing: sent once more once recvWindow settled it absent.
+    expect(fake.orderRequests - requestsBefore).toBe(kind === 'lose-answer' ? 1 : 2);
+    expect(await booksOf(bot.id)).toEqual({ reserved: '0', open_positions: 1, filled_trades: 1, held_reservations: 0 });
+    expect((await runOf(handle)).status).toBe('COMPLETED');
+  }, 30_000);
 });
