@@ -14,8 +14,8 @@ export interface TradingDeps {
   config: Config;
   orm: Orm;
   exchanges: Exchanges;
-  /** Fault injection for tests: called as each step starts; what it throws is that step's failure. */
-  faultBefore?: (step: string) => void;
+  /** Fault injection for tests: awaited as each step starts; what it throws is that step's failure. */
+  faultBefore?: (step: string) => void | Promise<void>;
 }
 
 export interface OrderIntent {
@@ -44,7 +44,7 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
   return {
     /** The risk check: the bot runs, trades the symbol, has room for another position, stays under its max notional and its daily loss limit. */
     async checkRisk(intent: OrderIntent): Promise<{ client_order_id: string }> {
-      faultBefore?.('risk');
+      await faultBefore?.('risk');
       const bot = await getBot(orm, intent.bot_id);
       if (!bot) throw businessError('UnknownBot', `bot ${intent.bot_id} does not exist`);
       if (bot.status !== 'running') throw businessError('BotNotRunning', `bot ${bot.id} is ${bot.status}`);
@@ -58,7 +58,7 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
     },
 
     async reserveBudget(botId: number, amount: string, key: string): Promise<{ key: string }> {
-      faultBefore?.('reserve');
+      await faultBefore?.('reserve');
       await reserveBudget(orm, botId, amount, key);
       return { key };
     },
@@ -68,13 +68,13 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
     },
 
     async consumeReservation(key: string): Promise<void> {
-      faultBefore?.('consume');
+      await faultBefore?.('consume');
       await consumeReservation(orm, key);
     },
 
     /** Looks the order up by its client ID first (a retry, a replay or a restarted worker finds the one it placed), and places it only when absent. */
     async placeOrder(intent: OrderIntent, clientOrderId: string): Promise<PlacedOrder> {
-      faultBefore?.('order');
+      await faultBefore?.('order');
       const exchange = await exchangeOf(intent.bot_id);
       const sentAt = Date.now();
       const existing = await exchange.findOrder(intent.symbol, clientOrderId);
@@ -101,7 +101,7 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
     },
 
     async recordTrade(intent: OrderIntent, order: ExchangeOrder, runId: number | null): Promise<{ trade_id: number; price: string; quantity: string }> {
-      faultBefore?.('trade');
+      await faultBefore?.('trade');
       const trade = await recordTrade(orm, {
         bot_id: intent.bot_id,
         symbol: intent.symbol,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { activityInfo } from '@temporalio/activity';
+import { activityInfo, heartbeat, sleep } from '@temporalio/activity';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -22,7 +22,7 @@ import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
 import { activityFailureInterceptor } from '../../workers/activityFailureInterceptor.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 import { FAKE_API_KEY, FAKE_API_SECRET, startFakeExchange, type FakeExchange } from '../helpers/fakeExchange.ts';
-import { testNamespace } from '../helpers/platform.ts';
+import { eventually, testNamespace } from '../helpers/platform.ts';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/strategyExecution.ts', import.meta.url));
 const INTERCEPTOR_PATH = fileURLToPath(new URL('../../workflows/jobRunInterceptor.ts', import.meta.url));
@@ -66,8 +66,14 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
       config: { ...config, exchange: { ...config.exchange, provider: 'binance', recv_window_ms: 1_000 } },
       orm,
       exchanges: { paper: createPaperExchange(orm, market), live },
-      faultBefore: (step) => {
-        if (faults.get(workflowIdOfActivity()) === step) throw businessError('InjectedFault', `injected fault at ${step}`);
+      faultBefore: async (step) => {
+        const fault = faults.get(workflowIdOfActivity());
+        if (fault === step) throw businessError('InjectedFault', `injected fault at ${step}`);
+        // Holds the step until the workflow is cancelled (the heartbeat brings the cancellation, sleep then rejects).
+        for (; fault === `hold:${step}`; ) {
+          heartbeat();
+          await sleep(100);
+        }
       },
     });
     workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
@@ -185,5 +191,20 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
     expect(fake.orderRequests - requestsBefore).toBe(kind === 'lose-answer' ? 1 : 2);
     expect(await booksOf(bot.id)).toEqual({ reserved: '0', open_positions: 1, filled_trades: 1, held_reservations: 0 });
     expect((await runOf(handle)).status).toBe('COMPLETED');
+  }, 30_000);
+
+  it.each([
+    ['order', 'placeOrder', ['releaseReservation', 'notify:notify-failed']],
+    ['consume', 'consumeReservation', ['markTradeFailed', 'undoOrder', 'releaseReservation', 'notify:notify-failed']],
+  ] as const)('cancelled while at %s: the earlier steps are undone once each, newest first, the books are back', async (step, activity, undone) => {
+    const bot = await newBot();
+    const handle = await start(bot.id, `hold:${step}`);
+    await eventually(async () => ((await handle.describe()).raw.pendingActivities?.some((pending) => pending.activityType?.name === activity) ? true : undefined));
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect(calls.get(handle.workflowId)).toEqual(undone);
+    expect(await booksOf(bot.id)).toEqual({ reserved: '0', open_positions: 0, filled_trades: 0, held_reservations: 0 });
+    const run = await runOf(handle);
+    expect(run.status).toBe('CANCELLED');
   }, 30_000);
 });
