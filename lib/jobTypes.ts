@@ -7,6 +7,7 @@ import { createMarketDataActivities } from '../activities/marketData.ts';
 import { createNotificationDeliveryActivities } from '../activities/notificationDelivery.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
 import { createReportActivities } from '../activities/reports.ts';
+import { createTradingActivities } from '../activities/trading.ts';
 import type * as workflows from '../workflows/index.ts';
 import type { JobInput } from '../workflows/types.ts';
 import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
@@ -14,6 +15,7 @@ import { maintenanceParams } from './jobParams/maintenance.ts';
 import { notificationBatchParams } from './jobParams/notificationBatch.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
 import { reportParams } from './jobParams/report.ts';
+import { strategyExecutionParams } from './jobParams/strategyExecution.ts';
 import type { WorkerServices } from '../workers/services.ts';
 import type { Config } from './config.ts';
 import { TASK_QUEUES, type TaskQueue } from './taskQueues.ts';
@@ -108,6 +110,15 @@ export const JOB_TYPES = {
     taskParams: maintenanceParams,
     activities: [createMaintenanceActivities],
     run: MAINTENANCE_RUN_OPTIONS,
+  }),
+  // Trades: never two runs of one job at once (SKIP), and a fire more than a minute late is not the price the strategy meant.
+  strategy_execution: defineJobType({
+    workflow: 'strategyExecutionWorkflow',
+    taskQueue: 'trading',
+    target: symbol,
+    taskParams: strategyExecutionParams,
+    activities: [createTradingActivities, createNotificationActivities],
+    run: { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: MINUTE },
   }),
   // Delivers the outbox; Keel keeps one such job (notify.batch_cron), and every enqueue kicks a delivery run at once.
   notification_batch: defineJobType({

@@ -8,6 +8,9 @@ import { DatabaseBreakerStore } from '../db/repositories/circuitBreakers.ts';
 import { ErrorEventRecorder } from '../lib/errorEvents.ts';
 import { CircuitBreakers } from '../lib/resilience.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
+import { createBinanceExchange } from '../lib/exchange/binanceExchange.ts';
+import type { Exchanges } from '../lib/exchange/exchangeForBot.ts';
+import { createPaperExchange } from '../lib/exchange/paperExchange.ts';
 
 /** What activity factories build from: one set per worker process, each outside dependency behind its breaker. */
 export interface WorkerServices {
@@ -24,6 +27,8 @@ export interface WorkerServices {
   errorEvents: ErrorEventRecorder;
   /** Shared with every worker process through the database; close() stops its sync timer. */
   breakers: CircuitBreakers;
+  /** Paper for dry-run bots; the Binance-format adapter too when EXCHANGE_PROVIDER is binance. */
+  exchanges: Exchanges;
 }
 
 export function createWorkerServices(config: Config, base: { orm: Orm; temporal: TemporalClient; logger: Logger; workerId: string }): WorkerServices {
@@ -36,12 +41,16 @@ export function createWorkerServices(config: Config, base: { orm: Orm; temporal:
     logger: base.logger,
     errorEvents,
   });
+  const marketData = withLastKnownPrice(createMarketDataProvider(config.market_data, breakers), config.error_handling.recovery.price_fallback_max_age * 1000);
+  const { exchange } = config;
+  const live = exchange.provider === 'binance' ? createBinanceExchange({ baseUrl: exchange.base_url, apiKey: exchange.api_key, apiSecret: exchange.api_secret, timeoutMs: exchange.timeout_ms, recvWindowMs: exchange.recv_window_ms }) : undefined;
   return {
     ...base,
     config,
     errorEvents,
     breakers,
-    marketData: withLastKnownPrice(createMarketDataProvider(config.market_data, breakers), config.error_handling.recovery.price_fallback_max_age * 1000),
+    marketData,
+    exchanges: { paper: createPaperExchange(base.orm, marketData), ...(live ? { live } : {}) },
     channels: createChannels(config.notify, base.logger, breakers),
   };
 }

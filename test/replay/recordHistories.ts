@@ -18,6 +18,7 @@ import { createWorkerServices } from '../../workers/services.ts';
 import { activeTaskQueues, JOB_TYPES } from '../../lib/jobTypes.ts';
 import type { NewJobSchedule } from '../../db/repositories/jobSchedules.ts';
 import { binanceKlines, startFakeBinance } from '../helpers/fakeBinance.ts';
+import { createBot } from '../../db/services/bots.ts';
 
 // `npm run test:record-histories`: runs every scenario below for real and saves each run's history under
 // test/replay/histories/, which the replay test replays against the current workflow code on every test run.
@@ -52,6 +53,12 @@ const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number 
   { name: 'price-alert-refused-max-instances', job: { ...priceAlert('BTCUSDT', { condition: 'above', value: 1 }), max_instances: 1 }, before: oneRunGoing },
   { name: 'report-delivered', job: jobOf('report', 'BTCUSDT', { interval: '1h', candles: 60 }) },
   { name: 'maintenance-all-tasks', job: { ...jobOf('maintenance', 'database', {}), user_id: 2_147_483_647 } },
+  // The first bot of the fresh database (id 1), made just before the run.
+  {
+    name: 'strategy-execution-dca-fills',
+    job: jobOf('strategy_execution', 'BTCUSDT', { bot_id: 1, strategy: 'dca', side: 'BUY', quote_amount: '100' }),
+    before: async (orm) => void (await createBot(orm, { user_id: 1, name: 'replay dca', strategy: 'dca', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100', dry_run: true })),
+  },
   // After the alerts above queued their notifications: a scheduled delivery round of the outbox.
   {
     name: 'notification-batch-delivers',
