@@ -53,6 +53,12 @@ describe('bad input through the API', () => {
     await expectProblem({ ...valid, target: 'eth/usdt', task_params: { condition: 'sideways', value: -1 } }, 422, ['target', 'task_params.condition', 'task_params.value']);
   });
 
+  it('rejects a strategy_execution with a bad symbol, quote_amount or bot, naming each field', async () => {
+    const strategy = { ...valid, job_type: 'strategy_execution', target: 'BTCUSDT', task_params: { bot_id: 1, strategy: 'dca', side: 'BUY', quote_amount: '100' } };
+    await expectProblem({ ...strategy, target: 'btc usdt', task_params: { bot_id: 0, strategy: 'dca', quote_amount: '-100' } }, 422, ['target', 'task_params.bot_id', 'task_params.quote_amount']);
+    await expectProblem({ ...strategy, task_params: { bot_id: 1, strategy: 'dca', quote_amount: '99999999999' } }, 422, ['task_params.quote_amount']);
+  });
+
   it('rejects a time zone that does not exist', async () => {
     await expectProblem({ ...valid, timezone: 'Mars/Olympus_Mons' }, 422, ['timezone']);
   });
