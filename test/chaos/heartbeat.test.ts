@@ -69,11 +69,13 @@ describe('activity heartbeats', () => {
     const trigger = await platform.api('POST', `/jobs/${created.body.id}/trigger`);
     await eventually(() => Promise.resolve(priceRequests.length > 0 || undefined));
     // The server knows which worker holds the activity.
-    const description = await platform.temporal.client.workflowService.describeWorkflowExecution({
-      namespace: platform.temporal.namespace,
-      execution: { workflowId: trigger.body.workflow_id },
+    const holder = await eventually(async () => {
+      const description = await platform.temporal.client.workflowService.describeWorkflowExecution({
+        namespace: platform.temporal.namespace,
+        execution: { workflowId: trigger.body.workflow_id },
+      });
+      return description.pendingActivities[0]?.lastWorkerIdentity ?? undefined;
     });
-    const holder = description.pendingActivities[0]!.lastWorkerIdentity!;
     const victim = workers.find((worker) => holder.endsWith(`:${worker.pid}`))!;
 
     const killedAt = Date.now();
