@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import { inTransaction, type Orm } from '../db/orm.ts';
-import { recordFiredAlert } from '../db/repositories/alerts.ts';
+import { recordFiredAlert, type FiredAlert } from '../db/repositories/alerts.ts';
 import { loadPriceAlertState, savePriceAlertState } from '../db/repositories/priceAlertStates.ts';
 import { KeelError, NotFoundError } from '../lib/errors.ts';
 import type { PriceAlertParams } from '../lib/jobParams/priceAlert.ts';
@@ -22,19 +22,8 @@ export interface PriceAlertStep {
   observation: PriceObservation;
 }
 
-export interface FiredAlertInput {
-  job_id: number;
-  job_type: string;
-  user_id: number;
-  symbol: string;
-  condition: string;
-  value: number;
-  price: number;
-  /** ISO time the workflow saw the alert fire. */
-  fired_at: string;
-  workflow_id: string;
-  temporal_run_id: string;
-}
+/** A fired alert as a workflow sends it: `fired_at` is the ISO time the workflow saw it fire. */
+export type FiredAlertInput = Omit<FiredAlert, 'fired_at'> & { fired_at: string };
 
 /** What alert workflows write: the state a price alert keeps between runs, the history of fired alerts, a one-shot job's end. */
 export function createAlertActivities({ orm, temporal, logger }: AlertDeps) {

@@ -86,6 +86,7 @@ export async function deliverDueNotifications(deps: DeliveryDeps, limit: number,
     }
     // The window: the channel has it, the record does not yet. A crash here is the one way to a duplicate.
     await inTransaction(deps.orm, (em) => recordNotificationSent(em, row.id, token, attempts, new Date()));
+    deps.logger.info({ notification_id: row.id, channel: row.channel, attempts }, 'notification sent');
     report.sent += 1;
     return {};
   };

@@ -24,7 +24,7 @@ describe('npm start stopped mid-run', () => {
   });
 
   it('drains on SIGTERM to the group, ignores the second one, exits 0, and the run completes after the next start', async () => {
-    // A slow webhook: each delivery is answered only after a while, so the signal lands mid-activity.
+    // A slow webhook: each delivery is answered only after a while, so the signal lands mid-activity (the outbox delivery).
     const deliveries: string[] = [];
     receiver = await startLoopbackServer((req, body, res) => {
       deliveries.push(String(req.headers['idempotency-key']));

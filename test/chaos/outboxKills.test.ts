@@ -29,8 +29,10 @@ describe('the outbox under kill -9 of its worker', () => {
     // Each acceptance takes a few ms, so kills land in the middle of batches.
     receiver = await startLoopbackServer((req, _body, res) => {
       const key = String(req.headers['idempotency-key']);
+      // When the request arrived: one killed in flight is still answered (and counted) a few ms after the kill.
+      const arrivedAt = Date.now();
       setTimeout(() => {
-        accepted.set(key, [...(accepted.get(key) ?? []), Date.now()]);
+        accepted.set(key, [...(accepted.get(key) ?? []), arrivedAt]);
         res.writeHead(204).end();
       }, 2 + Math.random() * 6);
     });

@@ -28,7 +28,7 @@ describe('runs across a 10 s PostgreSQL outage', () => {
     await postgres?.stop();
   });
 
-  it('completes every run in flight, records each once, and readiness is 503 during the outage and 200 after', async () => {
+  it('completes every run in flight, records each once, and readiness is 503 during the outage and 200 after', { timeout: 240_000 }, async () => {
     const job = (await platform.api('POST', '/jobs', priceAlertJob())).body;
     const triggers = await Promise.all(Array.from({ length: RUNS }, () => platform.api('POST', `/jobs/${job.id}/trigger`)));
     expect(triggers.map((trigger) => trigger.status)).toEqual(Array(RUNS).fill(202));
@@ -41,10 +41,11 @@ describe('runs across a 10 s PostgreSQL outage', () => {
     await postgres.resume();
     await eventually(async () => ((await platform.api('GET', '/health/ready')).status === 200 ? true : undefined), { timeoutMs: 15_000 });
 
+    // Database activities back off while the server is gone; on a loaded machine their retries land well after it is back.
     const runs = await eventually(async () => {
       const page = await platform.api('GET', `/jobs/${job.id}/runs`);
       return page.status === 200 && page.body.items.length === RUNS && page.body.items.every((run: { status: string }) => run.status === 'COMPLETED') ? page.body.items : undefined;
-    }, { timeoutMs: 60_000 });
+    }, { timeoutMs: 110_000 });
     for (const run of runs) {
       expect(run).toMatchObject({ status: 'COMPLETED', error: null, result: { alert_triggered: true, current_price: 50150 } });
       expect(Date.parse(run.started_at)).toBeLessThanOrEqual(Date.parse(run.finished_at));

@@ -8,25 +8,23 @@ import { sendJson, startLoopbackServer, type LoopbackServer } from '../helpers/h
 import { priceAlertJob } from '../helpers/jobs.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
-/** Fake Binance price and webhook target in one, each answer held back `delayMs`: two calls make a price alert that triggers last about 2 × delayMs. */
+/** Fake Binance price and webhook target in one, each price held back `delayMs`: a price alert's run lasts about delayMs. */
 async function startSlowServices(delayMs: number): Promise<LoopbackServer & { notifications: Record<string, any>[] }> {
   const notifications: Record<string, any>[] = [];
   const server = await startLoopbackServer((req, body, res) => {
-    setTimeout(() => {
-      if (req.method === 'POST') {
-        notifications.push(JSON.parse(body) as Record<string, any>);
-        res.writeHead(204).end();
-        return;
-      }
-      sendJson(res, 200, { symbol: 'BTCUSDT', price: '50000.00' });
-    }, delayMs);
+    if (req.method === 'POST') {
+      notifications.push(JSON.parse(body) as Record<string, any>);
+      res.writeHead(204).end();
+      return;
+    }
+    setTimeout(() => sendJson(res, 200, { symbol: 'BTCUSDT', price: '50000.00' }), delayMs);
   });
   return { ...server, notifications };
 }
 
 /** Fires every 5 s; the test says what its runs do. */
 const everyFiveSeconds = (overrides: Record<string, unknown>) => priceAlertJob({ cron: '*/5 * * * * * *', user_id: 41, ...overrides });
-/** An alert that triggers (so it notifies through the slow webhook: a run of about 7 s), or one that never does (about 3.5 s). */
+/** An alert that triggers (so it notifies the owner through the outbox), or one that never does; each run waits ~6.5 s for its price, longer than a fire interval. */
 const SLOW_RUN = { task_params: { condition: 'above', value: 1 } };
 const QUICK_RUN = { task_params: { condition: 'above', value: 10_000_000 } };
 
@@ -67,11 +65,11 @@ describe.each(DATABASE_KINDS)('the fire ledger on %s, with a worker', (db) => {
   let services: Awaited<ReturnType<typeof startSlowServices>>;
 
   beforeAll(async () => {
-    services = await startSlowServices(3_500);
+    services = await startSlowServices(6_500);
     platform = await startTestPlatform({
       db,
       queues: ['alerts', 'notifications'],
-      env: { ...FIRE_ENV, MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: services.url, NOTIFY_CHANNEL: 'webhook', NOTIFY_WEBHOOK_URL: `${services.url}/hook` },
+      env: { ...FIRE_ENV, TEST_MARKET_DATA_TIMEOUT_MS: '10000', MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: services.url, NOTIFY_CHANNEL: 'webhook', NOTIFY_WEBHOOK_URL: `${services.url}/hook` },
     });
   });
 

@@ -13,6 +13,7 @@ import type { TemporalClient } from '../../lib/temporal.ts';
 import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
 import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/createWorker.ts';
 import { createWorkerServices } from '../../workers/services.ts';
+import { cleanNamespace } from './cleanNamespace.ts';
 import { createTestDatabase } from './databases.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -49,6 +50,7 @@ export interface TestPlatformOptions {
  * the Temporal dev server the suite started, a worker per queue asked for and the HTTP API on a free port.
  */
 export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
+  await cleanNamespace(inject('temporalAddress'), testNamespace());
   const database = await createTestDatabase(options.db, options.postgresServerUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-data-'));
   const config = loadConfig({

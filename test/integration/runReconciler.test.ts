@@ -60,6 +60,8 @@ describe.each(DATABASE_KINDS)('run reconciliation on %s', (kind) => {
   async function triggerAndComplete(): Promise<JobRun> {
     const trigger = await platform.api('POST', `/jobs/${job.id}/trigger`);
     expect(trigger.status).toBe(202);
+    // The run row is written by the workflow's last activity: the execution itself closes a moment later.
+    await platform.temporal.client.workflow.getHandle(trigger.body.workflow_id).result();
     return eventually(async () => {
       const run = await runOf(trigger.body.workflow_id);
       return run?.status === 'COMPLETED' ? run : undefined;
