@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
+import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { activeTaskQueues } from '../../lib/jobTypes.ts';
 import { createLogger } from '../../lib/logger.ts';
@@ -36,22 +37,27 @@ describe('GET /health and the task queues', () => {
 
     const connection = await connectWorker(platform.config.temporal);
     const logger = createLogger(platform.config, { role: 'test' });
+    const workers: Worker[] = [];
+    const runs: Promise<void>[] = [];
     try {
       // Every queue that has job types needs its poller for /health to pass.
-      const workers = await Promise.all(
-        activeTaskQueues().map((queue) =>
-          createKeelWorker({ connection, namespace, queue, services: createWorkerServices(platform.config, { orm: platform.orm, temporal: platform.temporal, logger, workerId: workerIdentity(queue) }) }),
-        ),
+      for (const queue of activeTaskQueues()) {
+        const worker = await createKeelWorker({ connection, namespace, queue, services: createWorkerServices(platform.config, { orm: platform.orm, temporal: platform.temporal, logger, workerId: workerIdentity(queue) }) });
+        workers.push(worker);
+        runs.push(worker.run());
+      }
+      const after = await eventually(
+        async () => {
+          const body = (await (await fetch(`${platform.apiUrl}/health`)).json()) as { checks: Record<string, { status: string }[]> };
+          return body.checks['task_queue:alerts']?.[0]?.status === 'pass' ? body : undefined;
+        },
+        { timeoutMs: 60_000 },
       );
-      const running = Promise.all(workers.map((worker) => worker.run()));
-      const after = await eventually(async () => {
-        const body = (await (await fetch(`${platform.apiUrl}/health`)).json()) as { checks: Record<string, { status: string }[]> };
-        return body.checks['task_queue:alerts']?.[0]?.status === 'pass' ? body : undefined;
-      });
       expect(after).toMatchObject({ status: 'pass', checks: { 'task_queue:alerts': [{ status: 'pass' }] } });
-      for (const worker of workers) worker.shutdown();
-      await running;
     } finally {
+      // Every worker made is stopped before the connection closes, so a failure above is the one reported.
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.allSettled(runs);
       await connection.close();
     }
   }, 120_000);
