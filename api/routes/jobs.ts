@@ -17,6 +17,7 @@ import { defaultPoliciesFor } from '../../lib/jobPolicies.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { TemporalClient } from '../../lib/temporal.ts';
 import { idempotent } from '../idempotency.ts';
+import { assertJobBotFits } from '../tradingJobBot.ts';
 import { assertEndAfterStart, instant, jobPolicyFields, overlapPolicy } from '../jobPolicyFields.ts';
 import { fieldErrorsOf, idText, INT32_MAX, jsonBody, optionalJsonBody, pathParamsOf, positiveInt32, queryOf, text } from '../validation.ts';
 import { alertView, fireView, jobView, jobWithScheduleView, runView } from '../views.ts';
@@ -124,6 +125,7 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
       const body = await jsonBody(c, newJobSchema);
       const input = { ...defaultPoliciesFor(config, jobTypeDefinition(body.job_type)!), ...withJobTypeFields(body.job_type, body) };
       assertEndAfterStart(input);
+      await assertJobBotFits(orm, input);
       await assertCronFires(temporal, input, config.schedule.min_interval_ms, logger);
       const job = await scheduler.create(input);
       return c.json(jobView(job), 201, { location: `/jobs/${job.id}` });
@@ -144,6 +146,9 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
       const current = await scheduler.find(id);
       const patch = withJobTypeFields(current.job_type, body);
       assertEndAfterStart({ start_at: patch.start_at === undefined ? current.start_at : patch.start_at, end_at: patch.end_at === undefined ? current.end_at : patch.end_at });
+      if (patch.target !== undefined || patch.task_params !== undefined) {
+        await assertJobBotFits(orm, { job_type: current.job_type, user_id: current.user_id, target: patch.target ?? current.target, task_params: patch.task_params ?? current.task_params });
+      }
       if (patch.cron !== undefined || patch.timezone !== undefined) {
         await assertCronFires(temporal, { cron: patch.cron ?? current.cron, timezone: patch.timezone ?? current.timezone }, config.schedule.min_interval_ms, logger);
       }

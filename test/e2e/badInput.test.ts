@@ -59,6 +59,17 @@ describe('bad input through the API', () => {
     await expectProblem({ ...strategy, task_params: { bot_id: 1, strategy: 'dca', quote_amount: '99999999999' } }, 422, ['task_params.quote_amount']);
   });
 
+  it('rejects a strategy_execution whose bot does not exist, is another user\'s or does not trade the target', async () => {
+    const bot = await platform.api('POST', '/bots', { user_id: 1, name: 'dca', strategy: 'dca', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100' });
+    expect(bot.status).toBe(201);
+    const strategy = { ...valid, user_id: 1, job_type: 'strategy_execution', target: 'BTCUSDT', task_params: { bot_id: bot.body.id, strategy: 'dca', quote_amount: '100' } };
+    const missing = await expectProblem({ ...strategy, task_params: { ...strategy.task_params, bot_id: bot.body.id + 1000 } }, 422, ['task_params.bot_id']);
+    expect(missing.errors[0].message).toContain(`no bot ${bot.body.id + 1000}`);
+    await expectProblem({ ...strategy, user_id: 2 }, 422, ['task_params.bot_id']);
+    const untraded = await expectProblem({ ...strategy, target: 'ETHUSDT' }, 422, ['target']);
+    expect(untraded.errors[0].message).toContain('does not trade ETHUSDT');
+  });
+
   it('rejects a time zone that does not exist', async () => {
     await expectProblem({ ...valid, timezone: 'Mars/Olympus_Mons' }, 422, ['timezone']);
   });

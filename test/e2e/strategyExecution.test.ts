@@ -30,4 +30,14 @@ describe('strategy_execution end to end', () => {
     const after = await platform.api('GET', `/bots/${bot.body.id}`);
     expect(after.body).toMatchObject({ reserved: '0', open_positions: [{ symbol: 'BTCUSDT' }] });
   });
+
+  it('refuses a PATCH that points the job at a symbol its bot does not trade, and keeps the job as it was', async () => {
+    const bot = await platform.api('POST', '/bots', { user_id: 1, name: 'btc only', strategy: 'dca', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100' });
+    const job = await platform.api('POST', '/jobs', { name: 'dca', job_type: 'strategy_execution', target: 'BTCUSDT', cron: '0 0 1 1 *', user_id: 1, task_params: { bot_id: bot.body.id, strategy: 'dca', quote_amount: '100' } });
+    expect(job.status).toBe(201);
+    const patched = await platform.api('PATCH', `/jobs/${job.body.id}`, { target: 'ETHUSDT' });
+    expect(patched.status).toBe(422);
+    expect(patched.body.errors).toEqual([{ path: 'target', message: expect.stringContaining('does not trade ETHUSDT') }]);
+    expect((await platform.api('GET', `/jobs/${job.body.id}`)).body).toMatchObject({ target: 'BTCUSDT' });
+  });
 });
