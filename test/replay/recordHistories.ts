@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { inTransaction, type Orm } from '../../db/orm.ts';
 import { enqueueRun } from '../../db/repositories/jobRuns.ts';
 import { bootPlatform } from '../../lib/boot.ts';
@@ -20,8 +20,9 @@ import type { NewJobSchedule } from '../../db/repositories/jobSchedules.ts';
 import { binanceKlines, startFakeBinance } from '../helpers/fakeBinance.ts';
 import { createBot } from '../../db/services/bots.ts';
 
-// `npm run test:record-histories`: runs every scenario below for real and saves each run's history under
-// test/replay/histories/, which the replay test replays against the current workflow code on every test run.
+// `npm run test:record-histories [-- --only name,name]`: runs every scenario below (or the named ones) for real and saves
+// each run's history under test/replay/histories/, which the replay test replays against the current workflow code on
+// every test run. Record only new scenarios: a history recorded before a patch is what proves old runs still replay.
 
 /** A job as the API stores it: params parsed by the job type's schema. */
 function jobOf(jobType: keyof typeof JOB_TYPES, target: string, params: Record<string, unknown>): NewJobSchedule {
@@ -41,7 +42,11 @@ async function oneRunGoing(orm: Orm, jobId: number): Promise<void> {
 
 /** One recorded run: a job created and triggered once, or once per entry of `prices` (BTCUSDT's price for that run; the last run is saved); `before` prepares the database. Add one when you add a job type or a path through a workflow. */
 const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number }; prices?: string[]; before?: (orm: Orm, jobId: number) => Promise<void> }[] = [
+  // Recorded before the price-alert-one-transaction patch: decide, record the alert, queue the notification, three activities.
   { name: 'price-alert-fires', job: priceAlert('BTCUSDT', { condition: 'above', value: 1 }) },
+  // With the patch: one activity decides, records and queues.
+  { name: 'price-alert-fires-one-transaction', job: priceAlert('BTCUSDT', { condition: 'above', value: 1 }) },
+  { name: 'price-alert-one-shot-one-transaction', job: priceAlert('BTCUSDT', { condition: 'above', value: 1, mode: 'once' }) },
   { name: 'price-alert-holds-back', job: priceAlert('BTCUSDT', { condition: 'below', value: 1 }) },
   { name: 'price-alert-invalid-symbol', job: priceAlert('NOPEUSDT', { condition: 'above', value: 1 }) },
   { name: 'price-alert-one-shot-fires', job: priceAlert('BTCUSDT', { condition: 'above', value: 1, mode: 'once' }) },
@@ -66,6 +71,8 @@ const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number 
   },
 ];
 
+const { values: args } = parseArgs({ options: { only: { type: 'string' } } });
+const only = args.only?.split(',');
 const run = promisify(execFile);
 const cli = await ensureTemporalCli();
 const outDir = join(import.meta.dirname, 'histories');
@@ -95,7 +102,7 @@ const scheduler = new JobScheduler({ ...platform, logger });
 
 const running = workers.map((worker) => worker.run());
 mkdirSync(outDir, { recursive: true });
-for (const scenario of SCENARIOS) {
+for (const scenario of SCENARIOS.filter((scenario) => !only || only.includes(scenario.name))) {
   const job = await scheduler.create(scenario.job);
   await scenario.before?.(platform.orm, job.id);
   let workflowId = '';
