@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { Notification, NOTIFICATION_STATUSES, type NotificationChannel, type NotificationStatus } from '../entities/index.ts';
 
 export interface NewNotification {
@@ -44,7 +44,8 @@ export interface Claim {
  * runs writers one at a time); the lease is how long the claim holds before another delivery may take the row over.
  */
 export async function claimDueNotifications(em: EntityManager, claim: Claim): Promise<Notification[]> {
-  const due = await em.find(Notification, dueAt(claim.now), { fields: ['id'], orderBy: { next_attempt_at: 'asc', id: 'asc' }, limit: claim.limit });
+  // FOR UPDATE SKIP LOCKED on PostgreSQL: a racing claim takes the next due rows instead of waiting for these and finding none.
+  const due = await em.find(Notification, dueAt(claim.now), { fields: ['id'], orderBy: { next_attempt_at: 'asc', id: 'asc' }, limit: claim.limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE });
   if (due.length === 0) return [];
   await em.nativeUpdate(Notification, { id: { $in: due.map((row) => row.id) }, ...dueAt(claim.now) }, { status: 'sending', claim_token: claim.token, next_attempt_at: claim.leaseUntil });
   return em.find(Notification, { claim_token: claim.token, status: 'sending' }, { orderBy: { id: 'asc' }, disableIdentityMap: true });
