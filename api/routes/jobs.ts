@@ -16,6 +16,7 @@ import { assertCronFires } from '../../lib/cronFires.ts';
 import { defaultPoliciesFor } from '../../lib/jobPolicies.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { TemporalClient } from '../../lib/temporal.ts';
+import { assertTradingAllowed } from '../../trading/killSwitch.ts';
 import { idempotent } from '../idempotency.ts';
 import { assertEndAfterStart, instant, jobPolicyFields, overlapPolicy } from '../jobPolicyFields.ts';
 import { fieldErrorsOf, idText, INT32_MAX, jsonBody, optionalJsonBody, pathParamsOf, positiveInt32, queryOf, text } from '../validation.ts';
@@ -174,6 +175,7 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
     .post('/:id/trigger', idempotent(orm, logger), async (c) => {
       const { id } = pathParamsOf(c, idParam);
       const { overlap } = await optionalJsonBody(c, triggerSchema);
+      if (jobTypeDefinition((await scheduler.find(id)).job_type)?.taskQueue === 'trading') await assertTradingAllowed(orm);
       const { workflow_id, run_id } = await scheduler.trigger(id, overlap);
       return c.json({ workflow_id, run_id }, 202);
     })
