@@ -122,4 +122,13 @@ describe.each(DATABASE_KINDS)('trading kill switch on %s', (db) => {
     expect(run.status).toBe('COMPLETED');
     expect(await tradeCount()).toBe(1);
   });
+
+  it('two engagements racing: one is engaged, the other is a 409', async () => {
+    const answers = await Promise.all([1, 2].map((n) => platform.api('POST', '/trading/kill-switch', { reason: `race ${n}` })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const winner = answers.find((answer) => answer.status === 200)!;
+    expect(winner.body.paused_jobs).toEqual([tradingJob]);
+    expect((await platform.api('GET', '/trading/kill-switch')).body).toMatchObject({ engaged: true, reason: winner.body.reason });
+    expect((await platform.api('POST', '/trading/resume')).body).toMatchObject({ resumed_jobs: [tradingJob] });
+  });
 });
