@@ -1,3 +1,4 @@
+import { findEngagedKillSwitch } from '../db/repositories/killSwitch.ts';
 import { getBot } from '../db/services/bots.ts';
 import { consumeReservation, releaseReservation, reserveBudget } from '../db/services/budget.ts';
 import { dailyPerformance, markBuyTradeFailed, recordTrade, utcDay } from '../db/services/trades.ts';
@@ -42,9 +43,12 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
   };
 
   return {
-    /** The risk check: the bot runs, trades the symbol, has room for another position, stays under its max notional and its daily loss limit. */
+    /** The risk check: the kill switch is off, the bot runs, trades the symbol, has room for another position, stays under its max notional and its daily loss limit. */
     async checkRisk(intent: OrderIntent): Promise<{ client_order_id: string }> {
       await faultBefore?.('risk');
+      // Checked on every run, scheduled or manual: while engaged nothing trades, whatever started the run.
+      const killSwitch = await findEngagedKillSwitch(orm.em.fork());
+      if (killSwitch) throw businessError('KillSwitchEngaged', `trading is stopped by the kill switch since ${killSwitch.engaged_at.toISOString()}: ${killSwitch.reason}`);
       const bot = await getBot(orm, intent.bot_id);
       if (!bot) throw businessError('UnknownBot', `bot ${intent.bot_id} does not exist`);
       if (bot.status !== 'running') throw businessError('BotNotRunning', `bot ${bot.id} is ${bot.status}`);

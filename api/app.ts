@@ -17,6 +17,7 @@ import { runRoutes } from './routes/runs.ts';
 import { errorRoutes } from './routes/errors.ts';
 import { circuitBreakerRoutes } from './routes/circuitBreakers.ts';
 import { telegramLinkRoutes } from './routes/telegramLinks.ts';
+import { tradingRoutes } from './routes/trading.ts';
 import { securityHeaders } from './securityHeaders.ts';
 
 export interface AppDeps {
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
   app.route('/circuit-breakers', circuitBreakerRoutes(deps));
   app.route('/users', telegramLinkRoutes(deps));
   app.route('/bots', botRoutes(deps));
+  app.route('/trading', tradingRoutes(deps));
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);

@@ -156,6 +156,11 @@ export function jobTypesOn(queue: TaskQueue): JobTypeDefinition[] {
   return Object.values(JOB_TYPES).filter((definition) => definition.taskQueue === queue);
 }
 
+/** The names of the job types whose workflows run on a queue (e.g. the trading ones the kill switch stops). */
+export function jobTypeNamesOn(queue: TaskQueue): JobType[] {
+  return JOB_TYPE_NAMES.filter((name) => JOB_TYPES[name].taskQueue === queue);
+}
+
 /** The task queues that have at least one job type: the ones that need a worker. */
 export function activeTaskQueues(): TaskQueue[] {
   return TASK_QUEUES.filter((queue) => jobTypesOn(queue).length > 0);

@@ -8,9 +8,8 @@ import { DatabaseBreakerStore } from '../db/repositories/circuitBreakers.ts';
 import { ErrorEventRecorder } from '../lib/errorEvents.ts';
 import { CircuitBreakers } from '../lib/resilience.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
-import { createBinanceExchange } from '../lib/exchange/binanceExchange.ts';
 import type { Exchanges } from '../lib/exchange/exchangeForBot.ts';
-import { createPaperExchange } from '../lib/exchange/paperExchange.ts';
+import { createExchanges } from '../lib/exchange/exchanges.ts';
 
 /** What activity factories build from: one set per worker process, each outside dependency behind its breaker. */
 export interface WorkerServices {
@@ -42,15 +41,13 @@ export function createWorkerServices(config: Config, base: { orm: Orm; temporal:
     errorEvents,
   });
   const marketData = withLastKnownPrice(createMarketDataProvider(config.market_data, breakers), config.error_handling.recovery.price_fallback_max_age * 1000);
-  const { exchange } = config;
-  const live = exchange.provider === 'binance' ? createBinanceExchange({ baseUrl: exchange.base_url, apiKey: exchange.api_key, apiSecret: exchange.api_secret, timeoutMs: exchange.timeout_ms, recvWindowMs: exchange.recv_window_ms }) : undefined;
   return {
     ...base,
     config,
     errorEvents,
     breakers,
     marketData,
-    exchanges: { paper: createPaperExchange(base.orm, marketData), ...(live ? { live } : {}) },
+    exchanges: createExchanges(config.exchange, base.orm, marketData),
     channels: createChannels(config.notify, base.logger, breakers),
   };
 }

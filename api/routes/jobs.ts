@@ -16,6 +16,7 @@ import { assertCronFires } from '../../lib/cronFires.ts';
 import { defaultPoliciesFor } from '../../lib/jobPolicies.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { TemporalClient } from '../../lib/temporal.ts';
+import { assertTradingAllowed } from '../../trading/killSwitch.ts';
 import { idempotent } from '../idempotency.ts';
 import { assertJobBotFits } from '../tradingJobBot.ts';
 import { assertEndAfterStart, instant, jobPolicyFields, overlapPolicy } from '../jobPolicyFields.ts';
@@ -179,6 +180,7 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
     .post('/:id/trigger', idempotent(orm, logger), async (c) => {
       const { id } = pathParamsOf(c, idParam);
       const { overlap } = await optionalJsonBody(c, triggerSchema);
+      if (jobTypeDefinition((await scheduler.find(id)).job_type)?.taskQueue === 'trading') await assertTradingAllowed(orm);
       const { workflow_id, run_id } = await scheduler.trigger(id, overlap);
       return c.json({ workflow_id, run_id }, 202);
     })

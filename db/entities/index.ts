@@ -18,6 +18,7 @@ import { PerformanceMetricsSchema } from './PerformanceMetrics.ts';
 import { PositionSchema } from './Position.ts';
 import { TradeSchema } from './Trade.ts';
 import { PaperOrderSchema } from './PaperOrder.ts';
+import { KillSwitchEngagementSchema } from './KillSwitchEngagement.ts';
 
 export { FIRE_OUTCOMES, FireRecord, type FireOutcome } from './FireRecord.ts';
 export { Alert } from './Alert.ts';
@@ -40,6 +41,7 @@ export { PerformanceMetrics } from './PerformanceMetrics.ts';
 export { Position, POSITION_STATUSES, type PositionStatus } from './Position.ts';
 export { Trade, TRADE_STATUSES, type TradeStatus } from './Trade.ts';
 export { PAPER_ORDER_STATUSES, PaperOrder, type PaperOrderStatus } from './PaperOrder.ts';
+export { KillSwitchEngagement } from './KillSwitchEngagement.ts';
 export * from './tradingEnums.ts';
 
 /** Every entity the ORM knows: the one list config, migrations and tests share. */
@@ -64,4 +66,5 @@ export const entities = [
   PerformanceMetricsSchema,
   BudgetReservationSchema,
   PaperOrderSchema,
+  KillSwitchEngagementSchema,
 ];

@@ -14,6 +14,7 @@ import { PostgresqlNamingConvention, SqliteNamingConvention } from './Migration2
 import { PostgresqlTrading, SqliteTrading } from './Migration20261210_trading.ts';
 import { PostgresqlConventionNames, SqliteConventionNames } from './Migration20261211_conventionNames.ts';
 import { PostgresqlPaperExchange, SqlitePaperExchange } from './Migration20261212_paperExchange.ts';
+import { PostgresqlKillSwitch, SqliteKillSwitch } from './Migration20261213_killSwitch.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_trading', class: SqliteTrading },
     { name: 'Migration20261211_conventionNames', class: SqliteConventionNames },
     { name: 'Migration20261212_paperExchange', class: SqlitePaperExchange },
+    { name: 'Migration20261213_killSwitch', class: SqliteKillSwitch },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -48,6 +50,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261210_trading', class: PostgresqlTrading },
     { name: 'Migration20261211_conventionNames', class: PostgresqlConventionNames },
     { name: 'Migration20261212_paperExchange', class: PostgresqlPaperExchange },
+    { name: 'Migration20261213_killSwitch', class: PostgresqlKillSwitch },
   ],
 };
 

@@ -17,7 +17,7 @@ function sourceFiles(dir: string): string[] {
 
 describe('every module loads on plain Node.js', () => {
   it('imports without a loader error', () => {
-    const files = ['lib', 'db', 'api', 'workers', 'activities', 'workflows', 'notifications', 'bot', 'scripts'].flatMap(sourceFiles).filter((file) => !ENTRY_POINTS.test(file));
+    const files = ['lib', 'db', 'api', 'workers', 'activities', 'workflows', 'notifications', 'trading', 'bot', 'scripts'].flatMap(sourceFiles).filter((file) => !ENTRY_POINTS.test(file));
     expect(files.length).toBeGreaterThan(30);
     const script = `for (const file of ${JSON.stringify(files)}) await import('./' + file);`;
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
