@@ -101,14 +101,15 @@ describe('the outbox under kill -9 of its worker', () => {
     const keys = Array.from({ length: NOTIFICATIONS }, (_, n) => `chaos-${n}/notify`);
     const lost = keys.filter((key) => !accepted.has(key));
     const duplicated = keys.filter((key) => accepted.get(key)!.length > 1);
-    // A duplicate's first acceptance came just before a kill: in the window between the channel taking it and the record.
-    const outsideWindow = duplicated.filter((key) => {
-      const first = accepted.get(key)![0]!;
-      return !kills.some((kill) => kill >= first && kill - first < 1_000);
+    // A duplicate was sent again only because a kill came between its acceptance and its record: a kill lies between its
+    // two acceptances. (How long before the kill is not bounded: on a loaded machine a record can lag its acceptance by seconds.)
+    const withoutKill = duplicated.filter((key) => {
+      const [first, second] = accepted.get(key)!;
+      return !kills.some((kill) => kill >= first! && kill <= second!);
     });
-    process.stdout.write(`outbox chaos: ${NOTIFICATIONS} notifications, ${KILLS} kills -9, lost ${lost.length}, sent twice ${duplicated.length} (all within the acceptance→record window: ${outsideWindow.length === 0}; first acceptances ms before the next kill: ${duplicated.map((key) => Math.min(...kills.map((kill) => kill - accepted.get(key)![0]!).filter((gap) => gap >= 0))).join(' ')})\n`);
+    process.stdout.write(`outbox chaos: ${NOTIFICATIONS} notifications, ${KILLS} kills -9, lost ${lost.length}, sent twice ${duplicated.length} (each across a kill: ${withoutKill.length === 0}; first acceptances ms before the next kill: ${duplicated.map((key) => Math.min(...kills.map((kill) => kill - accepted.get(key)![0]!).filter((gap) => gap >= 0))).join(' ')})\n`);
     expect(lost).toEqual([]);
-    expect(outsideWindow).toEqual([]);
+    expect(withoutKill).toEqual([]);
     expect(duplicated.length).toBeLessThanOrEqual(KILLS * IN_FLIGHT_AT_MOST);
     expect(accepted.size).toBe(NOTIFICATIONS);
   }, 420_000);
