@@ -117,7 +117,8 @@ export const JOB_TYPES = {
     taskQueue: 'trading',
     target: symbol,
     taskParams: strategyExecutionParams,
-    activities: [createTradingActivities, createNotificationActivities],
+    // Indicator activities: the `signal` strategy reads its condition on the trading queue.
+    activities: [createTradingActivities, createNotificationActivities, createIndicatorActivities],
     run: { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: MINUTE },
   }),
   // Delivers the outbox; Keel keeps one such job (notify.batch_cron), and every enqueue kicks a delivery run at once.

@@ -1,4 +1,5 @@
 import { ActivityFailure, ApplicationFailure, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import type { IndicatorActivities } from '../activities/indicators.ts';
 import type { NotificationActivities } from '../activities/notifications.ts';
 import type { OrderIntent, TradingActivities } from '../activities/trading.ts';
 import type { ExchangeOrder } from '../lib/exchange/exchange.ts';
@@ -12,6 +13,7 @@ const { checkRisk, reserveBudget, recordTrade, consumeReservation, settleOrder }
 const { placeOrder } = activitiesWithProfile<TradingActivities>('exchange_order');
 const { releaseReservation, undoOrder, markTradeFailed } = activitiesWithProfile<TradingActivities>('compensation');
 const { sendNotification } = activitiesWithProfile<NotificationActivities>('notify');
+const { evaluateSignal } = activitiesWithProfile<IndicatorActivities>('market_data');
 
 /** Placements of one order before the run gives up: each follows a settlement that found the order absent for good. */
 const MAX_PLACEMENTS = 3;
@@ -21,6 +23,17 @@ export interface StrategyExecutionResult {
   trade_id: number;
   quantity: string;
   price: string;
+  /** `signal` runs only: the condition held at this indicator value. */
+  signal?: true;
+  indicator_value?: number;
+}
+
+/** A `signal` fire whose condition did not hold: nothing was reserved, placed or notified. */
+export interface SignalNotMetResult {
+  signal: false;
+  indicator_value: number;
+  price: number;
+  candle_closed_at: string;
 }
 
 /** A placement whose answer was lost (OrderOutcomeUnknown, or the worker died and the activity timed out): the order may exist. */
@@ -47,13 +60,17 @@ async function placeSettled(intent: OrderIntent, clientOrderId: string): Promise
 }
 
 /**
- * strategy_execution, `dca`: risk check → reserve budget → place the market order → record the trade (position and the
+ * strategy_execution. `signal` first reads its indicator condition (in an activity) and completes there when it does not
+ * hold; `dca`, and a `signal` whose condition holds: risk check → reserve budget → place the market order → record the trade (position and the
  * day's performance with it) → consume the reservation → notify. Each state-changing step registers its undo once it
  * succeeded; on failure or cancellation they run newest first, then the failure is notified and the original error rethrown.
  */
-export async function strategyExecutionWorkflow(job: JobInput<StrategyExecutionParams>): Promise<StrategyExecutionResult> {
+export async function strategyExecutionWorkflow(job: JobInput<StrategyExecutionParams>): Promise<StrategyExecutionResult | SignalNotMetResult> {
   const info = workflowInfo();
   const params = job.task_params;
+  // Only `signal` schedules this activity: dca runs issue the same commands as before, so their histories replay.
+  const evaluation = params.strategy === 'signal' ? await evaluateSignal(job.target, params) : undefined;
+  if (evaluation && !evaluation.holds) return { signal: false, indicator_value: evaluation.value, price: evaluation.price, candle_closed_at: evaluation.candle_closed_at };
   // The schedule's nominal fire time makes this run's order its own; a manual trigger has its own workflow ID instead.
   const scheduledAt = info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY);
   const intent: OrderIntent = {
@@ -81,7 +98,8 @@ export async function strategyExecutionWorkflow(job: JobInput<StrategyExecutionP
     const order = await saga.step('order', () => placeSettled(intent, client_order_id), () => undoOrder(intent, client_order_id));
     const trade = await saga.step('trade', () => recordTrade(intent, order, null), () => markTradeFailed(client_order_id));
     await saga.step('consume', () => consumeReservation(reservationKey));
-    return { client_order_id, trade_id: trade.trade_id, quantity: trade.quantity, price: trade.price };
+    const traded = { client_order_id, trade_id: trade.trade_id, quantity: trade.quantity, price: trade.price };
+    return evaluation ? { ...traded, signal: true as const, indicator_value: evaluation.value } : traded;
   });
   // Not a compensable step: the trade stands whatever becomes of its notice.
   await sendNotification(notification('filled', `${params.side} ${result.quantity} ${job.target} at ${result.price}`, { ...result }));

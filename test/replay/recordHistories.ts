@@ -64,6 +64,17 @@ const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number 
     job: jobOf('strategy_execution', 'BTCUSDT', { bot_id: 1, strategy: 'dca', side: 'BUY', quote_amount: '100' }),
     before: async (orm) => void (await createBot(orm, { user_id: 1, name: 'replay dca', strategy: 'dca', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100', dry_run: true })),
   },
+  // Bots 2 and 3: a signal strategy whose RSI condition cannot hold (nothing traded), and one whose condition always holds.
+  {
+    name: 'strategy-execution-signal-holds-back',
+    job: jobOf('strategy_execution', 'BTCUSDT', { bot_id: 2, strategy: 'signal', quote_amount: '100', indicator: 'rsi', condition: 'above', value: 100 }),
+    before: async (orm) => void (await createBot(orm, { user_id: 1, name: 'replay signal idle', strategy: 'signal', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100', dry_run: true })),
+  },
+  {
+    name: 'strategy-execution-signal-buys',
+    job: jobOf('strategy_execution', 'BTCUSDT', { bot_id: 3, strategy: 'signal', quote_amount: '100', indicator: 'rsi', condition: 'below', value: 100 }),
+    before: async (orm) => void (await createBot(orm, { user_id: 1, name: 'replay signal', strategy: 'signal', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100', dry_run: true })),
+  },
   // After the alerts above queued their notifications: a scheduled delivery round of the outbox.
   {
     name: 'notification-batch-delivers',

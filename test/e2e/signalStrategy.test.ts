@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BudgetReservation, Notification, PaperOrder } from '../../db/entities/index.ts';
+import { inTransaction } from '../../db/orm.ts';
+import { binanceKlines, startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
+import { startTestPlatform, triggerAndWait, type TestPlatform } from '../helpers/platform.ts';
+
+// StockCharts' RSI example closes: Wilder's RSI 14 ends 37.79 on them (pinned in test/unit/indicators.test.ts).
+const CLOSES = [
+  44.34, 44.09, 44.15, 43.61, 44.33, 44.83, 45.1, 45.42, 45.84, 46.08, 45.89, 46.03, 45.61, 46.28, 46.28, 46.0, 46.03, 46.41, 46.22, 45.64, 46.21, 46.25, 45.71,
+  46.45, 45.78, 45.35, 44.03, 44.18, 44.22, 44.57, 43.42, 42.66, 43.13,
+];
+
+// A signal job through the API and the real trading worker: klines and the fill price come from a Binance-format server, the order from the paper exchange.
+describe('strategy_execution, signal strategy, end to end', () => {
+  let binance: FakeBinance;
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    binance = await startFakeBinance({ BTCUSDT: '43.5' }, { BTCUSDT: binanceKlines(CLOSES, { openClose: 43.5 }) });
+    platform = await startTestPlatform({ db: 'sqlite', queues: ['trading'], env: { MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: binance.url } });
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+    await binance?.close();
+  });
+
+  const signalJob = async (value: number) => {
+    const bot = await platform.api('POST', '/bots', { user_id: 1, name: `rsi ${value}`, strategy: 'signal', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100' });
+    expect(bot.status).toBe(201);
+    const job = await platform.api('POST', '/jobs', {
+      name: `rsi below ${value}`, job_type: 'strategy_execution', target: 'BTCUSDT', cron: '0 0 1 1 *', user_id: 1,
+      task_params: { bot_id: bot.body.id, strategy: 'signal', side: 'BUY', quote_amount: '100', indicator: 'rsi', period: 14, interval: '1h', condition: 'below', value },
+    });
+    expect(job.status).toBe(201);
+    return { botId: bot.body.id as number, jobId: job.body.id as number };
+  };
+
+  // Bots trade on paper (dry_run): the paper exchange's book holds every order placed.
+  const paperOrders = () => inTransaction(platform.orm, (em) => em.count(PaperOrder, {}));
+  const booksOf = (botId: number, jobId: number) =>
+    inTransaction(platform.orm, async (em) => ({
+      reservations: await em.count(BudgetReservation, { bot: botId }),
+      notifications: await em.count(Notification, { job_id: jobId }),
+    }));
+
+  it('completes with signal false when the condition does not hold: nothing reserved, ordered, traded or notified', async () => {
+    const { botId, jobId } = await signalJob(30);
+    const paperBefore = await paperOrders();
+    const run = await triggerAndWait(platform, jobId);
+    expect(run).toMatchObject({ status: 'COMPLETED', result: { signal: false } });
+    expect(run.result.indicator_value).toBeCloseTo(37.79, 2);
+    expect(binance.requests).toContain('/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=73');
+    expect(await booksOf(botId, jobId)).toEqual({ reservations: 0, notifications: 0 });
+    expect(await paperOrders()).toBe(paperBefore);
+    expect((await platform.api('GET', `/bots/${botId}/trades`)).body.items).toEqual([]);
+  });
+
+  it('buys quote_amount when the condition holds: one order, the trade recorded, the run completed', async () => {
+    const { botId, jobId } = await signalJob(40);
+    const paperBefore = await paperOrders();
+    const run = await triggerAndWait(platform, jobId);
+    expect(run).toMatchObject({ status: 'COMPLETED', result: { signal: true, client_order_id: expect.stringMatching(/^kh-/) } });
+    // Filled at the Binance-format server's price (the paper exchange rounds the quantity, so the average is not exact).
+    expect(Number(run.result.price)).toBeCloseTo(43.5, 6);
+    expect(run.result.indicator_value).toBeCloseTo(37.79, 2);
+    expect(await booksOf(botId, jobId)).toEqual({ reservations: 1, notifications: 1 });
+    expect(await paperOrders()).toBe(paperBefore + 1);
+    expect(await inTransaction(platform.orm, (em) => em.count(PaperOrder, { client_order_id: run.result.client_order_id }))).toBe(1);
+    const trades = await platform.api('GET', `/bots/${botId}/trades`);
+    expect(trades.body.items).toHaveLength(1);
+    expect(trades.body.items[0]).toMatchObject({ side: 'BUY', status: 'FILLED', client_order_id: run.result.client_order_id });
+    expect((await platform.api('GET', `/bots/${botId}`)).body).toMatchObject({ reserved: '0', open_positions: [{ symbol: 'BTCUSDT' }] });
+  });
+
+  it('refuses a signal job with a bad indicator field or side SELL, naming the field', async () => {
+    const bot = await platform.api('POST', '/bots', { user_id: 1, name: 'refused', strategy: 'signal', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100' });
+    const job = (task_params: Record<string, unknown>) =>
+      platform.api('POST', '/jobs', { name: 'bad signal', job_type: 'strategy_execution', target: 'BTCUSDT', cron: '0 0 1 1 *', user_id: 1, task_params: { bot_id: bot.body.id, strategy: 'signal', quote_amount: '100', indicator: 'rsi', condition: 'below', value: 30, ...task_params } });
+    const badPeriod = await job({ period: 0 });
+    expect(badPeriod.status).toBe(422);
+    expect(badPeriod.body.errors).toEqual([expect.objectContaining({ path: 'task_params.period' })]);
+    const sell = await job({ side: 'SELL' });
+    expect(sell.status).toBe(422);
+    expect(sell.body.errors).toEqual([{ path: 'task_params.side', message: expect.stringContaining('must be BUY') }]);
+  });
+});
