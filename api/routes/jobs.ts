@@ -119,6 +119,10 @@ function withJobTypeFields<J extends { target?: string; task_params?: Record<str
 }
 
 export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger }: JobsDeps) {
+  // While the kill switch is engaged nothing may start or re-arm a trading job: 409 (trading/killSwitch.ts).
+  const assertMayTrade = async (jobType: string) => {
+    if (jobTypeDefinition(jobType)?.taskQueue === 'trading') await assertTradingAllowed(orm);
+  };
   return new Hono()
     // Admin: the API key is the admin key. Waits for a periodic pass in progress, then runs one and answers what it changed.
     .post('/reconcile', async (c) => c.json(await reconciler.reconcileNow()))
@@ -127,6 +131,7 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
       const input = { ...defaultPoliciesFor(config, jobTypeDefinition(body.job_type)!), ...withJobTypeFields(body.job_type, body) };
       assertEndAfterStart(input);
       await assertJobBotFits(orm, input);
+      if (input.enabled) await assertMayTrade(input.job_type);
       await assertCronFires(temporal, input, config.schedule.min_interval_ms, logger);
       const job = await scheduler.create(input);
       return c.json(jobView(job), 201, { location: `/jobs/${job.id}` });
@@ -150,6 +155,7 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
       if (patch.target !== undefined || patch.task_params !== undefined) {
         await assertJobBotFits(orm, { job_type: current.job_type, user_id: current.user_id, target: patch.target ?? current.target, task_params: patch.task_params ?? current.task_params });
       }
+      if (patch.enabled === true) await assertMayTrade(current.job_type);
       if (patch.cron !== undefined || patch.timezone !== undefined) {
         await assertCronFires(temporal, { cron: patch.cron ?? current.cron, timezone: patch.timezone ?? current.timezone }, config.schedule.min_interval_ms, logger);
       }
@@ -163,12 +169,14 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
     .post('/:id/resume', async (c) => {
       const { id } = pathParamsOf(c, idParam);
       const body = await optionalJsonBody(c, note);
+      await assertMayTrade((await scheduler.find(id)).job_type);
       return c.json(jobView(await scheduler.resume(id, body.note)));
     })
     .post('/:id/backfill', idempotent(orm, logger), async (c) => {
       const { id } = pathParamsOf(c, idParam);
       const body = await jsonBody(c, backfillSchema);
       if (body.end_time <= body.start_time) throw new ValidationError([{ path: 'end_time', message: 'must be after start_time' }]);
+      await assertMayTrade((await scheduler.find(id)).job_type);
       const { fires } = await scheduler.backfill(id, { start: body.start_time, end: body.end_time, overlap: body.overlap }, config.schedule.max_backfill_fires);
       return c.json({ fires }, 202);
     })
@@ -180,7 +188,7 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
     .post('/:id/trigger', idempotent(orm, logger), async (c) => {
       const { id } = pathParamsOf(c, idParam);
       const { overlap } = await optionalJsonBody(c, triggerSchema);
-      if (jobTypeDefinition((await scheduler.find(id)).job_type)?.taskQueue === 'trading') await assertTradingAllowed(orm);
+      await assertMayTrade((await scheduler.find(id)).job_type);
       const { workflow_id, run_id } = await scheduler.trigger(id, overlap);
       return c.json({ workflow_id, run_id }, 202);
     })

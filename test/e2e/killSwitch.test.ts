@@ -89,6 +89,20 @@ describe.each(DATABASE_KINDS)('trading kill switch on %s', (db) => {
     expect(trigger.headers.get('content-type')).toBe('application/problem+json');
     expect(trigger.body.detail).toMatch(/kill switch/);
 
+    // Nothing re-arms a trading job meanwhile: resume, PATCH enabled, backfill and a new enabled job are 409s too.
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const rearming = [
+      await platform.api('POST', `/jobs/${tradingJob}/resume`),
+      await platform.api('PATCH', `/jobs/${tradingJob}`, { enabled: true }),
+      await platform.api('POST', `/jobs/${tradingJob}/backfill`, { start_time: hourAgo, end_time: new Date().toISOString() }),
+      await platform.api('POST', '/jobs', dcaJob('made while stopped')),
+    ];
+    expect(rearming.map((answer) => answer.status)).toEqual([409, 409, 409, 409]);
+    expect((await schedule(tradingJob)).state.paused).toBe(true);
+    expect((await platform.api('GET', `/jobs?job_type=strategy_execution`)).body.items.map((job: { name: string }) => job.name)).not.toContain('made while stopped');
+    // A job made disabled schedules nothing: it may be prepared while trading is stopped.
+    expect((await platform.api('POST', '/jobs', { ...dcaJob('made disabled while stopped'), enabled: false })).status).toBe(201);
+
     const again = await platform.api('POST', '/trading/kill-switch', { reason: 'twice' });
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toBe('application/problem+json');
