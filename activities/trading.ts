@@ -2,7 +2,7 @@ import { findEngagedKillSwitch } from '../db/repositories/killSwitch.ts';
 import { getBot } from '../db/services/bots.ts';
 import { consumeReservation, releaseReservation, reserveBudget } from '../db/services/budget.ts';
 import { dailyPerformance, markBuyTradeFailed, recordTrade, utcDay } from '../db/services/trades.ts';
-import type { Orm } from '../db/orm.ts';
+import { inTransaction, type Orm } from '../db/orm.ts';
 import type { Config } from '../lib/config.ts';
 import { add, compare, divide } from '../lib/decimal.ts';
 import { businessError } from '../lib/errors.ts';
@@ -47,7 +47,7 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
     async checkRisk(intent: OrderIntent): Promise<{ client_order_id: string }> {
       await faultBefore?.('risk');
       // Checked on every run, scheduled or manual: while engaged nothing trades, whatever started the run.
-      const killSwitch = await findEngagedKillSwitch(orm.em.fork());
+      const killSwitch = await inTransaction(orm, (em) => findEngagedKillSwitch(em));
       if (killSwitch) throw businessError('KillSwitchEngaged', `trading is stopped by the kill switch since ${killSwitch.engaged_at.toISOString()}: ${killSwitch.reason}`);
       const bot = await getBot(orm, intent.bot_id);
       if (!bot) throw businessError('UnknownBot', `bot ${intent.bot_id} does not exist`);

@@ -1,11 +1,14 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Orm } from '../db/orm.ts';
+import { DatabaseBreakerStore } from '../db/repositories/circuitBreakers.ts';
 import { redactConfig, type Config } from '../lib/config.ts';
+import { ErrorEventRecorder } from '../lib/errorEvents.ts';
 import type { JobReconciliation } from '../lib/jobReconciler.ts';
 import type { JobScheduler } from '../lib/jobScheduler.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ApiMetrics } from '../lib/metrics.ts';
+import { CircuitBreakers } from '../lib/resilience.ts';
 import type { TemporalClient } from '../lib/temporal.ts';
 import { requireApiKey } from './auth.ts';
 import { allowedMethods } from './methodNotAllowed.ts';
@@ -34,6 +37,9 @@ export interface AppDeps {
 /** The HTTP API: health and metrics are open, everything else needs the API key. */
 export function createApp(deps: AppDeps) {
   const { logger, metrics } = deps;
+  // One set for the API process: the breaker routes read and force them, the kill switch cancels orders through them.
+  const errorEvents = new ErrorEventRecorder(deps.orm, logger);
+  const breakers = new CircuitBreakers({ configs: deps.config.error_handling.circuit_breakers, store: new DatabaseBreakerStore(deps.orm), logger, errorEvents });
   const app = new Hono();
 
   app.use(async (c, next) => {
@@ -64,10 +70,10 @@ export function createApp(deps: AppDeps) {
   app.route('/jobs', jobRoutes(deps));
   app.route('/runs', runRoutes(deps));
   app.route('/errors', errorRoutes(deps));
-  app.route('/circuit-breakers', circuitBreakerRoutes(deps));
+  app.route('/circuit-breakers', circuitBreakerRoutes({ ...deps, breakers, errorEvents }));
   app.route('/users', telegramLinkRoutes(deps));
   app.route('/bots', botRoutes(deps));
-  app.route('/trading', tradingRoutes(deps));
+  app.route('/trading', tradingRoutes({ ...deps, breakers }));
 
   app.notFound((c) => {
     const allow = allowedMethods(app, c.req.path);

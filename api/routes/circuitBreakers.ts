@@ -1,13 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Orm } from '../../db/orm.ts';
-import { DatabaseBreakerStore } from '../../db/repositories/circuitBreakers.ts';
 import { closedRecord, type BreakerRecord } from '../../lib/circuitBreakerState.ts';
 import type { Config } from '../../lib/config.ts';
-import { ErrorEventRecorder } from '../../lib/errorEvents.ts';
+import type { ErrorEventRecorder } from '../../lib/errorEvents.ts';
 import { NotFoundError } from '../../lib/errors.ts';
-import type { Logger } from '../../lib/logger.ts';
-import { CircuitBreakers } from '../../lib/resilience.ts';
+import type { CircuitBreakers } from '../../lib/resilience.ts';
 import { jsonBody, pathParamsOf } from '../validation.ts';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -27,10 +24,8 @@ const forceBody = z.strictObject({ state: z.enum(['open', 'closed']) });
 const nameParam = z.object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a breaker name') });
 
 /** GET /circuit-breakers: the shared state of every configured breaker; POST /circuit-breakers/{name} forces one. */
-export function circuitBreakerRoutes({ orm, config, logger }: { orm: Orm; config: Config; logger: Logger }) {
+export function circuitBreakerRoutes({ config, breakers, errorEvents }: { config: Config; breakers: CircuitBreakers; errorEvents: ErrorEventRecorder }) {
   const configs = config.error_handling.circuit_breakers;
-  const errorEvents = new ErrorEventRecorder(orm, logger);
-  const breakers = new CircuitBreakers({ configs, store: new DatabaseBreakerStore(orm), logger, errorEvents });
   return new Hono()
     .get('/', async (c) => {
       const stored = new Map((await breakers.list()).map((record) => [record.name, record]));

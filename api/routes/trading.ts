@@ -2,14 +2,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { KillSwitchEngagement } from '../../db/entities/index.ts';
 import type { Orm } from '../../db/orm.ts';
-import { DatabaseBreakerStore } from '../../db/repositories/circuitBreakers.ts';
 import type { Config } from '../../lib/config.ts';
-import { ErrorEventRecorder } from '../../lib/errorEvents.ts';
 import { createExchanges } from '../../lib/exchange/exchanges.ts';
 import type { JobScheduler } from '../../lib/jobScheduler.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { createMarketDataProvider } from '../../lib/marketData/index.ts';
-import { CircuitBreakers } from '../../lib/resilience.ts';
+import type { CircuitBreakers } from '../../lib/resilience.ts';
 import { KillSwitch } from '../../trading/killSwitch.ts';
 import { jsonBody, optionalJsonBody, text } from '../validation.ts';
 
@@ -29,9 +27,8 @@ export function killSwitchView(engagement: KillSwitchEngagement | null) {
 }
 
 /** POST /trading/kill-switch stops all trading (admin), POST /trading/resume undoes it, GET /trading/kill-switch shows it. */
-export function tradingRoutes({ orm, scheduler, config, logger }: { orm: Orm; scheduler: JobScheduler; config: Config; logger: Logger }) {
+export function tradingRoutes({ orm, scheduler, config, logger, breakers }: { orm: Orm; scheduler: JobScheduler; config: Config; logger: Logger; breakers: CircuitBreakers }) {
   // Cancelling needs each bot's exchange; the paper one never asks market data to cancel, but is built as the workers build it.
-  const breakers = new CircuitBreakers({ configs: config.error_handling.circuit_breakers, store: new DatabaseBreakerStore(orm), logger, errorEvents: new ErrorEventRecorder(orm, logger) });
   const exchanges = createExchanges(config.exchange, orm, createMarketDataProvider(config.market_data, breakers));
   const killSwitch = new KillSwitch({ orm, scheduler, exchanges, config, logger });
   return new Hono()

@@ -10,9 +10,7 @@ export async function cleanNamespace(address: string, namespace: string): Promis
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   try {
-    for await (const schedule of client.schedule.list()) {
-      await client.schedule.getHandle(schedule.scheduleId).delete().catch(ignore(ScheduleNotFoundError));
-    }
+    await deleteSchedules(client);
     for await (const workflow of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
       await client.workflow.getHandle(workflow.workflowId, workflow.runId).terminate('cleared for the next test file').catch(ignore(WorkflowNotFoundError));
     }
@@ -23,6 +21,13 @@ export async function cleanNamespace(address: string, namespace: string): Promis
     throw new Error(`namespace ${namespace} still lists running workflows after terminating them`);
   } finally {
     await connection.close();
+  }
+}
+
+/** Deletes every schedule the namespace lists; the list lags deletes, so one already gone is fine. */
+export async function deleteSchedules(client: Client): Promise<void> {
+  for await (const schedule of client.schedule.list()) {
+    await client.schedule.getHandle(schedule.scheduleId).delete().catch(ignore(ScheduleNotFoundError));
   }
 }
 

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScheduleNotFoundError } from '@temporalio/client';
 import { expect, inject } from 'vitest';
 import { startApi } from '../../api/startApi.ts';
 import { initORM, type DatabaseKind, type Orm } from '../../db/orm.ts';
@@ -13,7 +12,7 @@ import type { TemporalClient } from '../../lib/temporal.ts';
 import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
 import { connectWorker, createKeelWorker, workerIdentity } from '../../workers/createWorker.ts';
 import { createWorkerServices } from '../../workers/services.ts';
-import { cleanNamespace } from './cleanNamespace.ts';
+import { cleanNamespace, deleteSchedules } from './cleanNamespace.ts';
 import { createTestDatabase } from './databases.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -94,15 +93,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     },
     async close() {
       // The namespace outlives this file: its schedules must not fire into the next one.
-      // The list lags deletes (a cron probe may still show): one already gone is fine.
-      for await (const schedule of temporal.client.schedule.list()) {
-        await temporal.client.schedule
-          .getHandle(schedule.scheduleId)
-          .delete()
-          .catch((error: unknown) => {
-            if (!(error instanceof ScheduleNotFoundError)) throw error;
-          });
-      }
+      await deleteSchedules(temporal.client);
       await api.close();
       for (const worker of workers) worker.shutdown();
       await Promise.all(workerRuns);
