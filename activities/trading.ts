@@ -1,8 +1,7 @@
-import { findEngagedKillSwitch } from '../db/repositories/killSwitch.ts';
 import { getBot } from '../db/services/bots.ts';
 import { consumeReservation, releaseReservation, reserveBudget } from '../db/services/budget.ts';
 import { dailyPerformance, markBuyTradeFailed, recordTrade, utcDay } from '../db/services/trades.ts';
-import { inTransaction, type Orm } from '../db/orm.ts';
+import type { Orm } from '../db/orm.ts';
 import type { Config } from '../lib/config.ts';
 import { add, compare, divide } from '../lib/decimal.ts';
 import { businessError } from '../lib/errors.ts';
@@ -10,6 +9,7 @@ import { clientOrderIdOf, type OrderOrigin } from '../lib/exchange/clientOrderId
 import type { ExchangeOrder, OrderSide } from '../lib/exchange/exchange.ts';
 import { exchangeForBot, type Exchanges } from '../lib/exchange/exchangeForBot.ts';
 import { settleOrder, type Settlement } from '../lib/exchange/settleOrder.ts';
+import { assertTradingAllowed } from '../trading/tradingAllowed.ts';
 
 export interface TradingDeps {
   config: Config;
@@ -19,14 +19,20 @@ export interface TradingDeps {
   faultBefore?: (step: string) => void | Promise<void>;
 }
 
+/** A market order one run means to place, sized by exactly one of `quote_amount` and `quantity`. */
 export interface OrderIntent {
   bot_id: number;
   symbol: string;
   side: OrderSide;
-  /** Quote currency to spend, a decimal string. */
-  quote_amount: string;
+  /** Quote currency to spend, a decimal string: an entry. */
+  quote_amount?: string;
+  /** Base asset to sell or buy, a decimal string: a close. */
+  quantity?: string;
   origin: OrderOrigin;
 }
+
+/** An entry: spends quote currency, so the risk check can weigh it. */
+export type EntryIntent = OrderIntent & { quote_amount: string };
 
 export interface PlacedOrder {
   order: ExchangeOrder;
@@ -44,11 +50,9 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
 
   return {
     /** The risk check: the kill switch is off, the bot runs, trades the symbol, has room for another position, stays under its max notional and its daily loss limit. */
-    async checkRisk(intent: OrderIntent): Promise<{ client_order_id: string }> {
+    async checkRisk(intent: EntryIntent): Promise<{ client_order_id: string }> {
       await faultBefore?.('risk');
-      // Checked on every run, scheduled or manual: while engaged nothing trades, whatever started the run.
-      const killSwitch = await inTransaction(orm, (em) => findEngagedKillSwitch(em));
-      if (killSwitch) throw businessError('KillSwitchEngaged', `trading is stopped by the kill switch since ${killSwitch.engaged_at.toISOString()}: ${killSwitch.reason}`);
+      await assertTradingAllowed(orm);
       const bot = await getBot(orm, intent.bot_id);
       if (!bot) throw businessError('UnknownBot', `bot ${intent.bot_id} does not exist`);
       if (bot.status !== 'running') throw businessError('BotNotRunning', `bot ${bot.id} is ${bot.status}`);
@@ -83,7 +87,8 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
       const sentAt = Date.now();
       const existing = await exchange.findOrder(intent.symbol, clientOrderId);
       if (existing) return { order: existing, sent_at: sentAt };
-      return { order: await exchange.placeMarketOrder({ symbol: intent.symbol, side: intent.side, quote_quantity: intent.quote_amount, client_order_id: clientOrderId }), sent_at: sentAt };
+      const size = intent.quantity !== undefined ? { quantity: intent.quantity } : { quote_quantity: intent.quote_amount };
+      return { order: await exchange.placeMarketOrder({ symbol: intent.symbol, side: intent.side, ...size, client_order_id: clientOrderId }), sent_at: sentAt };
     },
 
     /** An order whose request got no clear answer: found, absent for good (recvWindow has passed), or not yet decided. */
@@ -104,7 +109,7 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
       });
     },
 
-    async recordTrade(intent: OrderIntent, order: ExchangeOrder, runId: number | null): Promise<{ trade_id: number; price: string; quantity: string }> {
+    async recordTrade(intent: OrderIntent, order: ExchangeOrder, runId: number | null): Promise<{ trade_id: number; price: string; quantity: string; realized_pnl: string | null }> {
       await faultBefore?.('trade');
       const trade = await recordTrade(orm, {
         bot_id: intent.bot_id,
@@ -118,7 +123,7 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
         run_id: runId,
         executed_at: new Date(),
       });
-      return { trade_id: trade.id, price: trade.price, quantity: trade.quantity };
+      return { trade_id: trade.id, price: trade.price, quantity: trade.quantity, realized_pnl: trade.realized_pnl };
     },
 
     async markTradeFailed(clientOrderId: string): Promise<void> {

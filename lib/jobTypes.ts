@@ -6,13 +6,16 @@ import { createMaintenanceActivities } from '../activities/maintenance.ts';
 import { createMarketDataActivities } from '../activities/marketData.ts';
 import { createNotificationDeliveryActivities } from '../activities/notificationDelivery.ts';
 import { createNotificationActivities } from '../activities/notifications.ts';
+import { createPositionActivities } from '../activities/positions.ts';
 import { createReportActivities } from '../activities/reports.ts';
 import { createTradingActivities } from '../activities/trading.ts';
 import type * as workflows from '../workflows/index.ts';
+import { ALL_SYMBOLS } from '../workflows/names.ts';
 import type { JobInput } from '../workflows/types.ts';
 import { indicatorAlertParams } from './jobParams/indicatorAlert.ts';
 import { maintenanceParams } from './jobParams/maintenance.ts';
 import { notificationBatchParams } from './jobParams/notificationBatch.ts';
+import { positionMonitorParams } from './jobParams/positionMonitor.ts';
 import { priceAlertParams } from './jobParams/priceAlert.ts';
 import { reportParams } from './jobParams/report.ts';
 import { strategyExecutionParams } from './jobParams/strategyExecution.ts';
@@ -120,6 +123,16 @@ export const JOB_TYPES = {
     // Indicator activities: the `signal` strategy reads its condition on the trading queue.
     activities: [createTradingActivities, createNotificationActivities, createIndicatorActivities],
     run: { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: MINUTE },
+  }),
+  // Marks positions and closes those past an exit: never two runs of one job at once; a late mark is still worth making.
+  position_monitor: defineJobType({
+    workflow: 'positionMonitorWorkflow',
+    taskQueue: 'trading',
+    target: z.union([z.literal(ALL_SYMBOLS), symbol], { error: `must be an exchange symbol such as BTCUSDT, or ${ALL_SYMBOLS} for all the bot holds` }),
+    taskParams: positionMonitorParams,
+    // Trading activities: a close places, settles, records and undoes its sale the way strategy_execution does.
+    activities: [createPositionActivities, createTradingActivities, createNotificationActivities],
+    run: { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 5 * MINUTE },
   }),
   // Delivers the outbox; Keel keeps one such job (notify.batch_cron), and every enqueue kicks a delivery run at once.
   notification_batch: defineJobType({

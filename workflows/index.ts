@@ -5,3 +5,5 @@ export { reportWorkflow } from './report.ts';
 export { maintenanceWorkflow } from './maintenance.ts';
 export { notificationBatchWorkflow } from './notificationBatch.ts';
 export { strategyExecutionWorkflow } from './strategyExecution.ts';
+export { positionMonitorWorkflow } from './positionMonitor.ts';
+export { closePositionWorkflow } from './closePosition.ts';

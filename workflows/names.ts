@@ -24,6 +24,14 @@ export function manualWorkflowIdFor(jobId: number, triggeredAt: Date, nonce: str
   return `job-${jobId}-manual-${triggeredAt.toISOString()}-${nonce}`;
 }
 
+/** A position_monitor target that stands for every symbol its bot holds. */
+export const ALL_SYMBOLS = '*';
+
+/** The close of one position (position_monitor's child): one ID per position, so two monitors never close it at once. */
+export function closePositionWorkflowIdFor(positionId: number): string {
+  return `close-position-${positionId}`;
+}
+
 /** The job a workflow belongs to, from its ID (`job-<id>-…`), or undefined for other workflows. */
 export function jobIdFromWorkflowId(workflowId: string): number | undefined {
   const match = /^job-(\d+)-/.exec(workflowId);

@@ -42,9 +42,15 @@ export async function runSaga<T>(body: (saga: Saga) => Promise<T>): Promise<T> {
     if (error instanceof ContinueAsNew) throw error;
     const records = await saga.compensate();
     // A nested saga rethrowing the same error has already recorded its own (earlier) compensations.
-    if (typeof error === 'object' && error !== null) compensationsByError.set(error, [...(compensationsByError.get(error) ?? []), ...records]);
+    if (typeof error === 'object' && error !== null) withCompensations(error, records);
     throw error;
   }
+}
+
+/** Adds compensations that ran elsewhere (a child workflow's saga) to what this error reports; returns the error. */
+export function withCompensations<E extends object>(error: E, records: CompensationRecord[]): E {
+  compensationsByError.set(error, [...(compensationsByError.get(error) ?? []), ...records]);
+  return error;
 }
 
 /** The compensations that ran because of this error (kept in a module-level WeakMap keyed by the error object, so no global state leaks between workflows), or undefined. */

@@ -1,22 +1,18 @@
-import { ActivityFailure, ApplicationFailure, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import type { IndicatorActivities } from '../activities/indicators.ts';
 import type { NotificationActivities } from '../activities/notifications.ts';
-import type { OrderIntent, TradingActivities } from '../activities/trading.ts';
-import type { ExchangeOrder } from '../lib/exchange/exchange.ts';
+import type { EntryIntent, TradingActivities } from '../activities/trading.ts';
 import type { StrategyExecutionParams } from '../lib/jobParams/strategyExecution.ts';
 import { activitiesWithProfile } from './activityProfiles.ts';
 import { SCHEDULED_START_TIME_KEY } from './names.ts';
+import { placeSettled } from './placeSettled.ts';
 import { runSaga } from './saga.ts';
 import type { JobInput } from './types.ts';
 
-const { checkRisk, reserveBudget, recordTrade, consumeReservation, settleOrder } = activitiesWithProfile<TradingActivities>('database');
-const { placeOrder } = activitiesWithProfile<TradingActivities>('exchange_order');
+const { checkRisk, reserveBudget, recordTrade, consumeReservation } = activitiesWithProfile<TradingActivities>('database');
 const { releaseReservation, undoOrder, markTradeFailed } = activitiesWithProfile<TradingActivities>('compensation');
 const { sendNotification } = activitiesWithProfile<NotificationActivities>('notify');
 const { evaluateSignal } = activitiesWithProfile<IndicatorActivities>('market_data');
-
-/** Placements of one order before the run gives up: each follows a settlement that found the order absent for good. */
-const MAX_PLACEMENTS = 3;
 
 export interface StrategyExecutionResult {
   client_order_id: string;
@@ -36,29 +32,6 @@ export interface SignalNotMetResult {
   candle_closed_at: string;
 }
 
-/** A placement whose answer was lost (OrderOutcomeUnknown, or the worker died and the activity timed out): the order may exist. */
-const outcomeUnknown = (error: unknown) =>
-  error instanceof ActivityFailure && ((error.cause instanceof ApplicationFailure && error.cause.type === 'OrderOutcomeUnknown') || error.cause instanceof TimeoutFailure);
-
-/** Places the order once: after an unclear answer it is looked up by client ID (settled with recvWindow) before anything else happens. */
-async function placeSettled(intent: OrderIntent, clientOrderId: string): Promise<ExchangeOrder> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return (await placeOrder(intent, clientOrderId)).order;
-    } catch (error) {
-      if (!outcomeUnknown(error) || attempt >= MAX_PLACEMENTS) throw error;
-      // Workflow time now is later than the request was sent: a safe bound for recvWindow.
-      const sentNoLaterThan = Date.now();
-      for (;;) {
-        const settlement = await settleOrder(intent.bot_id, intent.symbol, clientOrderId, sentNoLaterThan);
-        if (settlement.state === 'exists') return settlement.order;
-        if (settlement.state === 'absent') break;
-        await sleep(settlement.retryInMs);
-      }
-    }
-  }
-}
-
 /**
  * strategy_execution. `signal` first reads its indicator condition (in an activity) and completes there when it does not
  * hold; `dca`, and a `signal` whose condition holds: risk check → reserve budget → place the market order → record the trade (position and the
@@ -73,7 +46,7 @@ export async function strategyExecutionWorkflow(job: JobInput<StrategyExecutionP
   if (evaluation && !evaluation.holds) return { signal: false, indicator_value: evaluation.value, price: evaluation.price, candle_closed_at: evaluation.candle_closed_at };
   // The schedule's nominal fire time makes this run's order its own; a manual trigger has its own workflow ID instead.
   const scheduledAt = info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY);
-  const intent: OrderIntent = {
+  const intent: EntryIntent = {
     bot_id: params.bot_id,
     symbol: job.target,
     side: params.side,

@@ -21,6 +21,10 @@ export const PositionSchema = defineEntity({
     closed_at: p.datetime().nullable(),
     stop_loss: p.type(DecimalText).nullable(),
     take_profit: p.type(DecimalText).nullable(),
+    /** The last mark to market (position_monitor): the price, the pnl a sale at it would realise before fees, and when. */
+    last_price: p.type(DecimalText).nullable(),
+    unrealized_pnl: p.type(DecimalText).nullable(),
+    marked_at: p.datetime().nullable(),
   },
 });
 

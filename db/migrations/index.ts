@@ -15,6 +15,7 @@ import { PostgresqlTrading, SqliteTrading } from './Migration20261210_trading.ts
 import { PostgresqlConventionNames, SqliteConventionNames } from './Migration20261211_conventionNames.ts';
 import { PostgresqlPaperExchange, SqlitePaperExchange } from './Migration20261212_paperExchange.ts';
 import { PostgresqlKillSwitch, SqliteKillSwitch } from './Migration20261213_killSwitch.ts';
+import { PostgresqlPositionMarks, SqlitePositionMarks } from './Migration20261214_positionMarks.ts';
 
 /** The ordered migrations of each database; the SQL differs per dialect, the resulting schema does not. */
 const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261211_conventionNames', class: SqliteConventionNames },
     { name: 'Migration20261212_paperExchange', class: SqlitePaperExchange },
     { name: 'Migration20261213_killSwitch', class: SqliteKillSwitch },
+    { name: 'Migration20261214_positionMarks', class: SqlitePositionMarks },
   ],
   postgresql: [
     { name: 'Migration20261127_initial', class: PostgresqlInitial },
@@ -51,6 +53,7 @@ const MIGRATIONS: Record<DatabaseKind, MigrationObject[]> = {
     { name: 'Migration20261211_conventionNames', class: PostgresqlConventionNames },
     { name: 'Migration20261212_paperExchange', class: PostgresqlPaperExchange },
     { name: 'Migration20261213_killSwitch', class: PostgresqlKillSwitch },
+    { name: 'Migration20261214_positionMarks', class: PostgresqlPositionMarks },
   ],
 };
 

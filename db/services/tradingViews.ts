@@ -14,6 +14,9 @@ export const positionView = (position: Position) => ({
   closed_at: position.closed_at ?? null,
   stop_loss: position.stop_loss ?? null,
   take_profit: position.take_profit ?? null,
+  last_price: position.last_price ?? null,
+  unrealized_pnl: position.unrealized_pnl ?? null,
+  marked_at: position.marked_at ?? null,
 });
 export type PositionView = ReturnType<typeof positionView>;
 

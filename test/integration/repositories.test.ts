@@ -35,7 +35,7 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
     database = await createTestDatabase(kind);
     orm = await initORM({ url: database.url });
     expect(await isMigrated(orm)).toBe(false);
-    expect(await migrate(orm)).toEqual(['Migration20261127_initial', 'Migration20261201_jobScheduleState', 'Migration20261201_idempotencyKeys', 'Migration20261202_jobSchedulePolicies', 'Migration20261203_failureStreak', 'Migration20261210_fireLedger', 'Migration20261210_alertsReports', 'Migration20261210_resilErrorEvents', 'Migration20261210_resilCircuitBreakers', 'Migration20261210_outbox', 'Migration20261210_namingConvention', 'Migration20261210_trading', 'Migration20261211_conventionNames', 'Migration20261212_paperExchange', 'Migration20261213_killSwitch']);
+    expect(await migrate(orm)).toEqual(['Migration20261127_initial', 'Migration20261201_jobScheduleState', 'Migration20261201_idempotencyKeys', 'Migration20261202_jobSchedulePolicies', 'Migration20261203_failureStreak', 'Migration20261210_fireLedger', 'Migration20261210_alertsReports', 'Migration20261210_resilErrorEvents', 'Migration20261210_resilCircuitBreakers', 'Migration20261210_outbox', 'Migration20261210_namingConvention', 'Migration20261210_trading', 'Migration20261211_conventionNames', 'Migration20261212_paperExchange', 'Migration20261213_killSwitch', 'Migration20261214_positionMarks']);
   });
 
   afterAll(async () => {
