@@ -51,6 +51,8 @@ type ParamsSchema = z.ZodType<Record<string, unknown>>;
 
 export interface JobTypeDefinition<S extends ParamsSchema = ParamsSchema> {
   workflow: WorkflowName;
+  /** Workflows the job's workflow starts as children, on its own queue: the queue's worker bundles them too. */
+  childWorkflows?: readonly WorkflowName[];
   taskQueue: TaskQueue;
   /** What `target` names for this job type. */
   target: z.ZodType<string>;
@@ -127,6 +129,7 @@ export const JOB_TYPES = {
   // Marks positions and closes those past an exit: never two runs of one job at once; a late mark is still worth making.
   position_monitor: defineJobType({
     workflow: 'positionMonitorWorkflow',
+    childWorkflows: ['closePositionWorkflow'],
     taskQueue: 'trading',
     target: z.union([z.literal(ALL_SYMBOLS), symbol], { error: `must be an exchange symbol such as BTCUSDT, or ${ALL_SYMBOLS} for all the bot holds` }),
     taskParams: positionMonitorParams,

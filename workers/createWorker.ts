@@ -64,7 +64,7 @@ function concurrencyOf(config: Config, queue: TaskQueue): Pick<WorkerOptions, 'm
  * the configured retry policies to the workflow code (imports run in order), since workflows cannot read config.
  */
 export async function bundleQueueWorkflows(queue: TaskQueue, retryPolicies: Record<string, RetryPolicyConfig> = BUILT_IN_RETRY_POLICIES): Promise<WorkflowBundle> {
-  const names = [...new Set(jobTypesOn(queue).map((definition) => definition.workflow))];
+  const names = [...new Set(jobTypesOn(queue).flatMap((definition) => [definition.workflow, ...(definition.childWorkflows ?? [])]))];
   if (names.length === 0) throw new Error(`no job type runs on task queue ${queue}`);
   const entryDir = await mkdtemp(join(tmpdir(), `keel-workflows-${queue}-`));
   try {

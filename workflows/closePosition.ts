@@ -22,7 +22,7 @@ export interface ClosePositionInput {
 }
 
 export type ClosePositionResult =
-  | { position_id: number; outcome: 'closed'; trigger: PositionExit['trigger']; client_order_id: string; trade_id: number; quantity: string; price: string; realized_pnl: string | null }
+  | { position_id: number; outcome: 'closed'; trigger: PositionExit['trigger']; level: string; client_order_id: string; trade_id: number; quantity: string; price: string; realized_pnl: string | null }
   | { position_id: number; outcome: 'already_closed' };
 
 /** A failed close's failure details: the compensations its saga ran, for the monitor's JobRun. */
@@ -57,7 +57,7 @@ export async function closePositionWorkflow(input: ClosePositionInput): Promise<
       const order = await saga.step('order', () => placeSettled(intent, close.client_order_id), () => undoOrder(intent, close.client_order_id));
       // The last step: nothing after it can fail, so it needs no undo (a retry finds the trade by its client order ID).
       const trade = await saga.step('trade', () => recordTrade(intent, order, null));
-      return { position_id: exit.position_id, outcome: 'closed' as const, trigger: exit.trigger, client_order_id: close.client_order_id, trade_id: trade.trade_id, quantity: trade.quantity, price: trade.price, realized_pnl: trade.realized_pnl };
+      return { position_id: exit.position_id, outcome: 'closed' as const, trigger: exit.trigger, level: exit.level, client_order_id: close.client_order_id, trade_id: trade.trade_id, quantity: trade.quantity, price: trade.price, realized_pnl: trade.realized_pnl };
     });
     if (!closed) return { position_id: exit.position_id, outcome: 'already_closed' };
     await sendNotification(notification('closed', `${exit.trigger}: sold ${closed.quantity} ${exit.symbol} at ${closed.price}, pnl ${closed.realized_pnl}`, { ...closed }));

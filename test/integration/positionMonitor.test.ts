@@ -229,7 +229,7 @@ describe.each(DATABASE_KINDS)('position_monitor on %s', (kind) => {
   it('while the kill switch is engaged a close sells nothing', async () => {
     prices.set('BTCUSDT', 40_000);
     const { bot, position_id } = await botWithPosition();
-    const engagement = await inTransaction(orm, async (em) => em.create(KillSwitchEngagement, { engaged: true, reason: 'test', engaged_by: 'test', engaged_at: new Date(), paused_job_ids: [] }));
+    const engagement = await inTransaction(orm, (em) => Promise.resolve(em.create(KillSwitchEngagement, { engaged: true, reason: 'test', engaged_by: 'test', engaged_at: new Date(), paused_job_ids: [] })));
     try {
       const handle = await start(bot.id);
       await expect(handle.result()).rejects.toThrow();

@@ -19,6 +19,7 @@ import { activeTaskQueues, JOB_TYPES } from '../../lib/jobTypes.ts';
 import type { NewJobSchedule } from '../../db/repositories/jobSchedules.ts';
 import { binanceKlines, startFakeBinance } from '../helpers/fakeBinance.ts';
 import { createBot } from '../../db/services/bots.ts';
+import { recordTrade } from '../../db/services/trades.ts';
 
 // `npm run test:record-histories [-- --only name,name]`: runs every scenario below (or the named ones) for real and saves
 // each run's history under test/replay/histories/, which the replay test replays against the current workflow code on
@@ -40,8 +41,17 @@ async function oneRunGoing(orm: Orm, jobId: number): Promise<void> {
   });
 }
 
-/** One recorded run: a job created and triggered once, or once per entry of `prices` (BTCUSDT's price for that run; the last run is saved); `before` prepares the database. Add one when you add a job type or a path through a workflow. */
-const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number }; prices?: string[]; before?: (orm: Orm, jobId: number) => Promise<void> }[] = [
+const positionMonitor = (botId: number) => jobOf('position_monitor', '*', { bot_id: botId, stop_loss_pct: '5', take_profit_pct: '10' });
+
+/** Makes a bot holding 0.002 BTCUSDT bought at `price`; returns its id. */
+async function botHolding(orm: Orm, price: number): Promise<number> {
+  const bot = await createBot(orm, { user_id: 1, name: `replay holding ${price}`, strategy: 'dca', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100', dry_run: true });
+  await recordTrade(orm, { bot_id: bot.id, symbol: 'BTCUSDT', side: 'BUY', quantity: '0.002', price: String(price), fee: '0', client_order_id: `replay-seed-${bot.id}`, executed_at: new Date() });
+  return bot.id;
+}
+
+/** One recorded run: a job (or what makes one: its bot first) created and triggered once, or once per entry of `prices` (BTCUSDT's price for that run; the last run is saved); `before` prepares the database. Add one when you add a job type or a path through a workflow. */
+const SCENARIOS: { name: string; job: (NewJobSchedule & { max_instances?: number }) | ((orm: Orm) => Promise<NewJobSchedule>); prices?: string[]; before?: (orm: Orm, jobId: number) => Promise<void> }[] = [
   // Recorded before the price-alert-one-transaction patch: decide, record the alert, queue the notification, three activities.
   { name: 'price-alert-fires', job: priceAlert('BTCUSDT', { condition: 'above', value: 1 }) },
   // With the patch: one activity decides, records and queues.
@@ -75,6 +85,9 @@ const SCENARIOS: { name: string; job: NewJobSchedule & { max_instances?: number 
     job: jobOf('strategy_execution', 'BTCUSDT', { bot_id: 3, strategy: 'signal', quote_amount: '100', indicator: 'rsi', condition: 'below', value: 100 }),
     before: async (orm) => void (await createBot(orm, { user_id: 1, name: 'replay signal', strategy: 'signal', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100', dry_run: true })),
   },
+  // A bot holding 0.002 BTCUSDT bought at the price (between its exits: only marked), and one that bought at 60,000 (past its stop-loss: closed by a child).
+  { name: 'position-monitor-marks', job: async (orm) => positionMonitor(await botHolding(orm, 50_150)) },
+  { name: 'position-monitor-closes', job: async (orm) => positionMonitor(await botHolding(orm, 60_000)) },
   // After the alerts above queued their notifications: a scheduled delivery round of the outbox.
   {
     name: 'notification-batch-delivers',
@@ -111,10 +124,19 @@ const workers = await Promise.all(
 );
 const scheduler = new JobScheduler({ ...platform, logger });
 
+/** Saves the workflow's history as `<name>.json` and returns its events. */
+async function recordHistory(workflowId: string, name: string): Promise<{ childWorkflowExecutionStartedEventAttributes?: { workflowExecution?: { workflowId?: string } } }[]> {
+  // The CLI writes the history JSON that `temporal workflow show` and the SDK's replayer both read.
+  const { stdout } = await run(cli, ['workflow', 'show', '--address', server.address, '--namespace', config.temporal.namespace, '--workflow-id', workflowId, '--output', 'json']);
+  writeFileSync(join(outDir, `${name}.json`), stdout);
+  process.stdout.write(`recorded ${name} (${workflowId})\n`);
+  return (JSON.parse(stdout) as { events: [] }).events;
+}
+
 const running = workers.map((worker) => worker.run());
 mkdirSync(outDir, { recursive: true });
 for (const scenario of SCENARIOS.filter((scenario) => !only || only.includes(scenario.name))) {
-  const job = await scheduler.create(scenario.job);
+  const job = await scheduler.create(typeof scenario.job === 'function' ? await scenario.job(platform.orm) : scenario.job);
   await scenario.before?.(platform.orm, job.id);
   let workflowId = '';
   for (const price of scenario.prices ?? ['50150.00']) {
@@ -122,10 +144,10 @@ for (const scenario of SCENARIOS.filter((scenario) => !only || only.includes(sce
     ({ workflow_id: workflowId } = await scheduler.trigger(job.id));
     await platform.temporal.client.workflow.getHandle(workflowId).result().catch(() => undefined);
   }
-  // The CLI writes the history JSON that `temporal workflow show` and the SDK's replayer both read.
-  const { stdout } = await run(cli, ['workflow', 'show', '--address', server.address, '--namespace', config.temporal.namespace, '--workflow-id', workflowId, '--output', 'json']);
-  writeFileSync(join(outDir, `${scenario.name}.json`), stdout);
-  process.stdout.write(`recorded ${scenario.name} (${workflowId})\n`);
+  const events = await recordHistory(workflowId, scenario.name);
+  // The run's child workflows (position_monitor's closes) replay too: each is saved beside it.
+  const children = events.flatMap((event) => event.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId ?? []);
+  for (const [index, child] of children.entries()) await recordHistory(child, `${scenario.name}-child-${index + 1}`);
   await scheduler.delete(job.id);
 }
 for (const worker of workers) worker.shutdown();

@@ -23,7 +23,9 @@ const bundleFor = (queue: TaskQueue) => bundles.get(queue) ?? bundles.set(queue,
 describe('replay of recorded histories', () => {
   it('has a recorded history for every workflow of every job type', () => {
     const recorded = new Set(histories.map((h) => h.workflowType));
-    for (const definition of Object.values(JOB_TYPES)) expect(recorded, `record a history for ${definition.workflow}`).toContain(definition.workflow);
+    for (const definition of Object.values(JOB_TYPES)) {
+      for (const workflow of [definition.workflow, ...(definition.childWorkflows ?? [])]) expect(recorded, `record a history for ${workflow}`).toContain(workflow);
+    }
   });
 
   it.each(histories)('replays $file deterministically', async ({ history, queue }) => {
