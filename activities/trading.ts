@@ -1,12 +1,14 @@
+import { activityInfo, log } from '@temporalio/activity';
 import { getBot } from '../db/services/bots.ts';
 import { consumeReservation, releaseReservation, reserveBudget } from '../db/services/budget.ts';
+import { recordOrderAnswer, recordOrderSent, recordOrderStatus } from '../db/services/orders.ts';
 import { dailyPerformance, markBuyTradeFailed, recordTrade, utcDay } from '../db/services/trades.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Config } from '../lib/config.ts';
 import { add, compare, divide } from '../lib/decimal.ts';
-import { businessError } from '../lib/errors.ts';
+import { businessError, KeelError } from '../lib/errors.ts';
 import { clientOrderIdOf, type OrderOrigin } from '../lib/exchange/clientOrderId.ts';
-import type { ExchangeOrder, OrderSide } from '../lib/exchange/exchange.ts';
+import type { Exchange, ExchangeOrder, MarketOrderRequest, OrderSide } from '../lib/exchange/exchange.ts';
 import { exchangeForBot, type Exchanges } from '../lib/exchange/exchangeForBot.ts';
 import { settleOrder, type Settlement } from '../lib/exchange/settleOrder.ts';
 import { assertTradingAllowed } from '../trading/tradingAllowed.ts';
@@ -40,6 +42,15 @@ export interface PlacedOrder {
   sent_at: number;
 }
 
+/** An update of the orders table after the exchange answered: what the exchange holds stands either way, so a failed write is logged, not fatal (the row stays open, and the kill switch would ask the exchange). */
+async function noteOrder(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    log.warn('orders table not updated', { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
 /** The steps of strategy_execution that touch the database and the exchange; each is idempotent, keyed by its client order ID or reservation key. */
 export function createTradingActivities({ config, orm, exchanges, faultBefore }: TradingDeps) {
   const exchangeOf = async (botId: number) => {
@@ -47,6 +58,21 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
     if (!bot) throw businessError('UnknownBot', `bot ${botId} does not exist`);
     return exchangeForBot(bot, config.exchange.provider, exchanges);
   };
+
+  /** Sends a market order, recorded in the orders table first: a retry, a replay or a restarted worker finds the one it placed (by client ID) instead of placing another. */
+  async function sendOrder(exchange: Exchange, botId: number, request: MarketOrderRequest): Promise<ExchangeOrder> {
+    const { symbol, side, client_order_id } = request;
+    await recordOrderSent(orm, { bot_id: botId, symbol, side, client_order_id, quantity: request.quantity ?? '0', workflow_id: activityInfo().workflowExecution?.workflowId ?? null });
+    let order: ExchangeOrder;
+    try {
+      order = (await exchange.findOrder(request.symbol, request.client_order_id)) ?? (await exchange.placeMarketOrder(request));
+    } catch (error) {
+      await noteOrder(() => recordOrderStatus(orm, request.client_order_id, error instanceof KeelError && error.category === 'business' ? 'REJECTED' : 'UNKNOWN'));
+      throw error;
+    }
+    await noteOrder(() => recordOrderAnswer(orm, order));
+    return order;
+  }
 
   return {
     /** The risk check: the kill switch is off, the bot runs, trades the symbol, has room for another position, stays under its max notional and its daily loss limit. */
@@ -80,28 +106,34 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
       await consumeReservation(orm, key);
     },
 
-    /** Looks the order up by its client ID first (a retry, a replay or a restarted worker finds the one it placed), and places it only when absent. */
+
+    /** Places the intent's order once (see sendOrder); sized in quote currency (an entry) or in base quantity (a close). */
     async placeOrder(intent: OrderIntent, clientOrderId: string): Promise<PlacedOrder> {
       await faultBefore?.('order');
+      // Again here, not only in the risk check: a placement repeated after an unclear answer may come after the switch.
+      await assertTradingAllowed(orm);
       const exchange = await exchangeOf(intent.bot_id);
       const sentAt = Date.now();
-      const existing = await exchange.findOrder(intent.symbol, clientOrderId);
-      if (existing) return { order: existing, sent_at: sentAt };
       const size = intent.quantity !== undefined ? { quantity: intent.quantity } : { quote_quantity: intent.quote_amount };
-      return { order: await exchange.placeMarketOrder({ symbol: intent.symbol, side: intent.side, ...size, client_order_id: clientOrderId }), sent_at: sentAt };
+      return { order: await sendOrder(exchange, intent.bot_id, { symbol: intent.symbol, side: intent.side, ...size, client_order_id: clientOrderId }), sent_at: sentAt };
     },
 
     /** An order whose request got no clear answer: found, absent for good (recvWindow has passed), or not yet decided. */
     async settleOrder(botId: number, symbol: string, clientOrderId: string, sentNoLaterThan: number): Promise<Settlement> {
-      return settleOrder(await exchangeOf(botId), { symbol, client_order_id: clientOrderId }, sentNoLaterThan, config.exchange.recv_window_ms);
+      const settlement = await settleOrder(await exchangeOf(botId), { symbol, client_order_id: clientOrderId }, sentNoLaterThan, config.exchange.recv_window_ms);
+      if (settlement.state === 'exists') await noteOrder(() => recordOrderAnswer(orm, settlement.order));
+      // Never executed, and past the window in which it could be: expired, in Binance's words.
+      if (settlement.state === 'absent') await noteOrder(() => recordOrderStatus(orm, clientOrderId, 'EXPIRED'));
+      return settlement;
     },
 
     /** The order's compensation: cancel it if open; a fill is closed with the opposite market order (its own client ID, so it too happens once). */
     async undoOrder(intent: OrderIntent, clientOrderId: string): Promise<ExchangeOrder | null> {
       const exchange = await exchangeOf(intent.bot_id);
       const order = await exchange.cancelOrder(intent.symbol, clientOrderId);
+      if (order) await noteOrder(() => recordOrderAnswer(orm, order));
       if (!order || compare(order.executed_quantity, '0') <= 0) return order;
-      return exchange.placeMarketOrder({
+      return sendOrder(exchange, intent.bot_id, {
         symbol: intent.symbol,
         side: intent.side === 'BUY' ? 'SELL' : 'BUY',
         quantity: order.executed_quantity,

@@ -1,8 +1,8 @@
 import { Order, type OrderStatus } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
+import { storedStatusOf } from '../db/services/orders.ts';
 import type { Config } from '../lib/config.ts';
 import { describeError } from '../lib/errors.ts';
-import type { ExchangeOrderStatus } from '../lib/exchange/exchange.ts';
 import { exchangeForBot, type Exchanges } from '../lib/exchange/exchangeForBot.ts';
 
 /** Orders that may still fill: UNKNOWN too, since a request without an answer may have reached the exchange. */
@@ -20,13 +20,6 @@ export interface UncancelledOrder {
   id: number;
   client_order_id: string;
   error: string;
-}
-
-/** The exchange's statuses that the Order table does not spell: a cancel in progress or an expiry in matching. */
-function storedStatusOf(status: ExchangeOrderStatus): OrderStatus {
-  if (status === 'PENDING_CANCEL') return 'CANCELED';
-  if (status === 'EXPIRED_IN_MATCH') return 'EXPIRED';
-  return status;
 }
 
 /**

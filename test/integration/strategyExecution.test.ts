@@ -6,13 +6,15 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJobRunActivities } from '../../activities/jobRuns.ts';
 import { createTradingActivities } from '../../activities/trading.ts';
-import { BudgetReservation, JobRun, PaperOrder, Position, Trade } from '../../db/entities/index.ts';
+import { BudgetReservation, JobRun, KillSwitchEngagement, Order, PaperOrder, Position, Trade } from '../../db/entities/index.ts';
+import { cancelOpenOrders } from '../../trading/openOrders.ts';
 import { inTransaction, initORM, migrate, type Orm } from '../../db/orm.ts';
 import { createBot, getBot, updateBot } from '../../db/services/bots.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { ErrorEventRecorder } from '../../lib/errorEvents.ts';
 import { businessError } from '../../lib/errors.ts';
 import { createBinanceExchange } from '../../lib/exchange/binanceExchange.ts';
+import type { Exchange } from '../../lib/exchange/exchange.ts';
 import { createPaperExchange } from '../../lib/exchange/paperExchange.ts';
 import { createLogger } from '../../lib/logger.ts';
 import type { MarketDataProvider } from '../../lib/marketData/index.ts';
@@ -46,6 +48,7 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
   let workerRun: Promise<void>;
   let errorEvents: ErrorEventRecorder;
   let fake: FakeExchange;
+  let live: Exchange;
   const taskQueue = `strategy-execution-test-${kind}`;
   /** The step whose activity fails, per workflow. */
   const faults = new Map<string, string>();
@@ -61,7 +64,7 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
     errorEvents = new ErrorEventRecorder(orm, createLogger({ app_env: 'test', log: { level: 'silent' } }));
     fake = await startFakeExchange({ BTCUSDT: 50_000 });
     // Live bots go to the test's own Binance-format exchange; a short recvWindow settles "not found" in about two seconds.
-    const live = createBinanceExchange({ baseUrl: fake.url, apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET, timeoutMs: 500, recvWindowMs: 1_000 });
+    live = createBinanceExchange({ baseUrl: fake.url, apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET, timeoutMs: 500, recvWindowMs: 1_000 });
     const trading = createTradingActivities({
       config: { ...config, exchange: { ...config.exchange, provider: 'binance', recv_window_ms: 1_000 } },
       orm,
@@ -119,6 +122,7 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
     const job = { job_id: jobId, user_id: 3, name: `dca ${jobId}`, job_type: 'strategy_execution', target: 'BTCUSDT', task_params: { bot_id: botId, strategy: 'dca', side: 'BUY', quote_amount: '100', ...params } };
     return client.workflow.start('strategyExecutionWorkflow', { taskQueue, workflowId, args: [job], memo: { job_id: jobId, name: job.name, job_type: job.job_type, user_id: 3 } });
   };
+  const orderRow = (clientOrderId: string) => inTransaction(orm, (em) => em.findOne(Order, { client_order_id: clientOrderId }));
   const runOf = (handle: WorkflowHandle) => inTransaction(orm, (em) => em.findOneOrFail(JobRun, { workflow_id: handle.workflowId }));
   const booksOf = async (botId: number) => {
     const { reserved } = (await getBot(orm, botId))!;
@@ -139,6 +143,8 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
     expect((await runOf(handle)).status).toBe('COMPLETED');
     expect(calls.get(handle.workflowId)).toEqual(['notify:notify-filled']);
     expect(await inTransaction(orm, (em) => em.count(PaperOrder, { client_order_id: result.client_order_id }))).toBe(1);
+    // Keel's own record of the order, brought up to date with the fill.
+    expect(await orderRow(result.client_order_id)).toMatchObject({ side: 'BUY', type: 'MARKET', status: 'FILLED', quantity: '0.002', price: '50000', exchange_order_id: expect.stringMatching(/^paper-/), workflow_id: handle.workflowId });
   });
 
   const STEPS: [string, string[]][] = [
@@ -165,6 +171,9 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
     // A fill that was undone is closed at the exchange by exactly one opposite order.
     const ofThisRun = (await paperOrders()).slice(before);
     expect(ofThisRun.map((order) => `${order.side} ${order.executed_quantity}`)).toEqual(undone.includes('undoOrder') ? ['BUY 0.002', 'SELL 0.002'] : []);
+    // The orders table holds what the exchange holds, each FILLED: none is left open for the kill switch to chase.
+    const rows = await Promise.all(ofThisRun.map((order) => orderRow(order.client_order_id)));
+    expect(rows.map((row) => `${row?.side} ${row?.status}`)).toEqual(undone.includes('undoOrder') ? ['BUY FILLED', 'SELL FILLED'] : []);
   });
 
   it('refuses a bot over its limits or not running, with nothing placed or held', async () => {
@@ -191,6 +200,46 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
     expect(fake.orderRequests - requestsBefore).toBe(kind === 'lose-answer' ? 1 : 2);
     expect(await booksOf(bot.id)).toEqual({ reserved: '0', open_positions: 1, filled_trades: 1, held_reservations: 0 });
     expect((await runOf(handle)).status).toBe('COMPLETED');
+    expect(await orderRow(result.client_order_id)).toMatchObject({ status: 'FILLED', exchange_order_id: fake.orders.get(result.client_order_id)!.orderId.toString() });
+  }, 30_000);
+
+  it('a live order the exchange keeps refusing before placing: settled absent each time, the run fails, the orders table says EXPIRED and the exchange holds none', async () => {
+    const bot = await newBot({ dry_run: false });
+    const ordersBefore = fake.orders.size;
+    fake.faults.push({ kind: 'unavailable' }, { kind: 'unavailable' }, { kind: 'unavailable' });
+    const handle = await start(bot.id);
+    await expect(handle.result()).rejects.toThrow();
+    expect(fake.orders.size).toBe(ordersBefore);
+    const rows = await inTransaction(orm, (em) => em.find(Order, { bot: bot.id }));
+    expect(rows.map((row) => `${row.side} ${row.status}`)).toEqual(['BUY EXPIRED']);
+    expect((await runOf(handle)).error).toMatchObject({ type: 'OrderOutcomeUnknown' });
+    expect(await booksOf(bot.id)).toEqual({ reserved: '0', open_positions: 0, filled_trades: 0, held_reservations: 0 });
+  }, 30_000);
+
+  it('the kill switch engaged while a live order has no answer: the kill switch cancels it from the orders table, no placement follows, the run fails', async () => {
+    const bot = await newBot({ dry_run: false });
+    const [requestsBefore, ordersBefore] = [fake.orderRequests, fake.orders.size];
+    // The exchange sits on the request past the client's timeout and past its recvWindow, so it will never execute it.
+    fake.faults.push({ kind: 'hold', ms: 2_500 });
+    const handle = await start(bot.id);
+    const unknown = await eventually(async () => ((await inTransaction(orm, (em) => em.findOne(Order, { bot: bot.id })))?.status === 'UNKNOWN' ? true : undefined));
+    expect(unknown).toBe(true);
+    const engagement = await inTransaction(orm, (em) => Promise.resolve(em.create(KillSwitchEngagement, { engaged: true, reason: 'test', engaged_by: 'test', engaged_at: new Date(), paused_job_ids: [] })));
+    try {
+      const { cancelled } = await cancelOpenOrders(orm, { paper: createPaperExchange(orm, market), live }, 'binance');
+      expect(cancelled).toEqual([expect.objectContaining({ bot_id: bot.id, status: 'CANCELED' })]);
+      await expect(handle.result()).rejects.toThrow();
+      expect((await runOf(handle)).error).toMatchObject({ type: 'KillSwitchEngaged' });
+    } finally {
+      await inTransaction(orm, async (em) => {
+        (await em.findOneOrFail(KillSwitchEngagement, engagement.id)).engaged = null;
+      });
+    }
+    expect(fake.orders.size).toBe(ordersBefore);
+    expect(fake.orderRequests - requestsBefore).toBe(1);
+    // The run's own settlement then found it absent for good: EXPIRED, the exchange's word for a request it never executed.
+    expect(await inTransaction(orm, (em) => em.find(Order, { bot: bot.id }))).toEqual([expect.objectContaining({ status: 'EXPIRED' })]);
+    expect(await booksOf(bot.id)).toEqual({ reserved: '0', open_positions: 0, filled_trades: 0, held_reservations: 0 });
   }, 30_000);
 
   it.each([
