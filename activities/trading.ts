@@ -10,6 +10,7 @@ import { businessError, KeelError } from '../lib/errors.ts';
 import { clientOrderIdOf, type OrderOrigin } from '../lib/exchange/clientOrderId.ts';
 import type { Exchange, ExchangeOrder, MarketOrderRequest, OrderSide } from '../lib/exchange/exchange.ts';
 import { exchangeForBot, type Exchanges } from '../lib/exchange/exchangeForBot.ts';
+import { priceText } from '../lib/exchange/paperExchange.ts';
 import { settleOrder, type Settlement } from '../lib/exchange/settleOrder.ts';
 import { assertTradingAllowed } from '../trading/tradingAllowed.ts';
 
@@ -59,6 +60,17 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
     return exchangeForBot(bot, config.exchange.provider, exchanges);
   };
 
+  /** What every order's risk check starts with: trading allowed, the bot running, trading the symbol, the amount under its max notional. */
+  async function botAllowedToTrade(intent: EntryIntent) {
+    await assertTradingAllowed(orm);
+    const bot = await getBot(orm, intent.bot_id);
+    if (!bot) throw businessError('UnknownBot', `bot ${intent.bot_id} does not exist`);
+    if (bot.status !== 'running') throw businessError('BotNotRunning', `bot ${bot.id} is ${bot.status}`);
+    if (!bot.symbols.includes(intent.symbol)) throw businessError('SymbolNotTraded', `bot ${bot.id} does not trade ${intent.symbol} (only ${bot.symbols.join(', ')})`);
+    if (compare(intent.quote_amount, bot.max_notional) > 0) throw businessError('MaxNotional', `${intent.quote_amount} is over bot ${bot.id}'s max notional ${bot.max_notional}`);
+    return bot;
+  }
+
   /** Sends a market order, recorded in the orders table first: a retry, a replay or a restarted worker finds the one it placed (by client ID) instead of placing another. */
   async function sendOrder(exchange: Exchange, botId: number, request: MarketOrderRequest): Promise<ExchangeOrder> {
     const { symbol, side, client_order_id } = request;
@@ -75,20 +87,30 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
   }
 
   return {
-    /** The risk check: the kill switch is off, the bot runs, trades the symbol, has room for another position, stays under its max notional and its daily loss limit. */
+    /** The risk check of a buy: the kill switch is off, the bot runs, trades the symbol, has room for another position, stays under its max notional and its daily loss limit. */
     async checkRisk(intent: EntryIntent): Promise<{ client_order_id: string }> {
       await faultBefore?.('risk');
-      await assertTradingAllowed(orm);
-      const bot = await getBot(orm, intent.bot_id);
-      if (!bot) throw businessError('UnknownBot', `bot ${intent.bot_id} does not exist`);
-      if (bot.status !== 'running') throw businessError('BotNotRunning', `bot ${bot.id} is ${bot.status}`);
-      if (!bot.symbols.includes(intent.symbol)) throw businessError('SymbolNotTraded', `bot ${bot.id} does not trade ${intent.symbol} (only ${bot.symbols.join(', ')})`);
+      const bot = await botAllowedToTrade(intent);
       const holds = bot.open_positions.some((position) => position.symbol === intent.symbol);
       if (!holds && bot.open_positions.length >= bot.max_open_positions) throw businessError('MaxOpenPositions', `bot ${bot.id} already has ${bot.open_positions.length} open positions (max ${bot.max_open_positions})`);
-      if (compare(intent.quote_amount, bot.max_notional) > 0) throw businessError('MaxNotional', `${intent.quote_amount} is over bot ${bot.id}'s max notional ${bot.max_notional}`);
       const today = await dailyPerformance(orm, bot.id, utcDay(new Date()));
       if (compare(add(today.pnl, bot.daily_loss_limit), '0') <= 0) throw businessError('DailyLossLimit', `bot ${bot.id} lost ${today.pnl} today (limit ${bot.daily_loss_limit})`);
       return { client_order_id: clientOrderIdOf(intent.origin) };
+    },
+
+    /**
+     * The risk check of a sell: as for a buy, except that the bot must hold the symbol, and what it sells is `quote_amount`
+     * worth at `price` (the signal's reading) but never more than it holds. A sale reduces exposure: no position or loss limit applies.
+     */
+    async checkSellRisk(intent: EntryIntent, price: number): Promise<{ client_order_id: string; quantity: string }> {
+      await faultBefore?.('risk');
+      const bot = await botAllowedToTrade(intent);
+      const position = bot.open_positions.find((open) => open.symbol === intent.symbol);
+      if (!position) throw businessError('NoPosition', `bot ${bot.id} holds no ${intent.symbol} to sell`);
+      const wanted = divide(intent.quote_amount, priceText(price));
+      const quantity = compare(wanted, position.quantity) > 0 ? position.quantity : wanted;
+      if (compare(quantity, '0') <= 0) throw businessError('InvalidQuantity', `${intent.quote_amount} buys no ${intent.symbol} at ${price}`);
+      return { client_order_id: clientOrderIdOf(intent.origin), quantity };
     },
 
     async reserveBudget(botId: number, amount: string, key: string): Promise<{ key: string }> {

@@ -1,15 +1,16 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { IndicatorActivities } from '../activities/indicators.ts';
 import type { NotificationActivities } from '../activities/notifications.ts';
-import type { EntryIntent, TradingActivities } from '../activities/trading.ts';
+import type { IndicatorReading } from '../lib/indicators.ts';
+import type { EntryIntent, OrderIntent, TradingActivities } from '../activities/trading.ts';
 import type { StrategyExecutionParams } from '../lib/jobParams/strategyExecution.ts';
 import { activitiesWithProfile } from './activityProfiles.ts';
 import { SCHEDULED_START_TIME_KEY } from './names.ts';
 import { placeSettled } from './placeSettled.ts';
-import { runSaga } from './saga.ts';
+import { runSaga, type Saga } from './saga.ts';
 import type { JobInput } from './types.ts';
 
-const { checkRisk, reserveBudget, recordTrade, consumeReservation } = activitiesWithProfile<TradingActivities>('database');
+const { checkRisk, checkSellRisk, reserveBudget, recordTrade, consumeReservation } = activitiesWithProfile<TradingActivities>('database');
 const { releaseReservation, undoOrder, markTradeFailed } = activitiesWithProfile<TradingActivities>('compensation');
 const { sendNotification } = activitiesWithProfile<NotificationActivities>('notify');
 const { evaluateSignal } = activitiesWithProfile<IndicatorActivities>('market_data');
@@ -19,6 +20,8 @@ export interface StrategyExecutionResult {
   trade_id: number;
   quantity: string;
   price: string;
+  /** A sell's realised pnl. */
+  realized_pnl?: string | null;
   /** `signal` runs only: the condition held at this indicator value. */
   signal?: true;
   indicator_value?: number;
@@ -30,6 +33,19 @@ export interface SignalNotMetResult {
   indicator_value: number;
   price: number;
   candle_closed_at: string;
+}
+
+/**
+ * A `signal` SELL whose condition held: sells `quote_amount` worth at the reading's price, bounded by the position
+ * (checkSellRisk). A sale spends no budget, so nothing is reserved; its trade (which realises the pnl) is the last step
+ * and needs no undo; a failure before it buys back whatever filled.
+ */
+async function sellFromPosition(saga: Saga, intent: EntryIntent, evaluation: IndicatorReading): Promise<StrategyExecutionResult> {
+  const { client_order_id, quantity } = await checkSellRisk(intent, evaluation.price);
+  const sale: OrderIntent = { bot_id: intent.bot_id, symbol: intent.symbol, side: 'SELL', quantity, origin: intent.origin };
+  const order = await saga.step('order', () => placeSettled(sale, client_order_id), () => undoOrder(sale, client_order_id));
+  const trade = await saga.step('trade', () => recordTrade(sale, order, null));
+  return { client_order_id, trade_id: trade.trade_id, quantity: trade.quantity, price: trade.price, realized_pnl: trade.realized_pnl, signal: true, indicator_value: evaluation.value };
 }
 
 /**
@@ -66,6 +82,7 @@ export async function strategyExecutionWorkflow(job: JobInput<StrategyExecutionP
   const result = await runSaga(async (saga) => {
     // The first undo registered is the last to run: the owner hears of the failure once the books are back.
     await saga.step('arm_failure_notice', () => Promise.resolve(), () => sendNotification(notification('failed', `${params.strategy} ${params.side} ${params.quote_amount} ${job.target} failed and was rolled back`, {})));
+    if (params.side === 'SELL') return sellFromPosition(saga, intent, evaluation!);
     const { client_order_id } = await checkRisk(intent);
     await saga.step('reserve', () => reserveBudget(params.bot_id, params.quote_amount, reservationKey), () => releaseReservation(reservationKey));
     const order = await saga.step('order', () => placeSettled(intent, client_order_id), () => undoOrder(intent, client_order_id));

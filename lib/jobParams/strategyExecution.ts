@@ -19,11 +19,11 @@ const dca = z.strictObject({
   quote_amount: quoteAmount,
 });
 
-/** What a signal strategy trades when its condition holds; selling would need an open position to bound it, so only BUY. */
+/** What a signal strategy trades when its condition holds: buys quote_amount, or sells that much of the open position (never more than it holds). */
 const signalOrder = {
   bot_id: z.number().int().positive(),
   strategy: z.literal('signal'),
-  side: z.literal('BUY', { error: 'must be BUY: a signal strategy only buys' }).default('BUY'),
+  side: z.enum(['BUY', 'SELL'], { error: 'must be BUY or SELL' }).default('BUY'),
   quote_amount: quoteAmount,
 };
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetReservation, Notification, PaperOrder } from '../../db/entities/index.ts';
 import { inTransaction } from '../../db/orm.ts';
+import { subtract } from '../../lib/decimal.ts';
 import { binanceKlines, startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
 import { startTestPlatform, triggerAndWait, type TestPlatform } from '../helpers/platform.ts';
 
@@ -73,15 +74,44 @@ describe('strategy_execution, signal strategy, end to end', () => {
     expect((await platform.api('GET', `/bots/${botId}`)).body).toMatchObject({ reserved: '0', open_positions: [{ symbol: 'BTCUSDT' }] });
   });
 
-  it('refuses a signal job with a bad indicator field or side SELL, naming the field', async () => {
+  it('sells quote_amount worth of the open position when the condition holds, never more than it holds; with none, fails and places nothing', async () => {
+    const { botId, jobId: buyJob } = await signalJob(40);
+    expect((await triggerAndWait(platform, buyJob)).status).toBe('COMPLETED');
+    const [held] = (await platform.api('GET', `/bots/${botId}`)).body.open_positions as { quantity: string }[];
+    const sellJob = async (quote_amount: string) => {
+      const job = await platform.api('POST', '/jobs', {
+        name: `rsi sell ${quote_amount}`, job_type: 'strategy_execution', target: 'BTCUSDT', cron: '0 0 1 1 *', user_id: 1,
+        task_params: { bot_id: botId, strategy: 'signal', side: 'SELL', quote_amount, indicator: 'rsi', period: 14, interval: '1h', condition: 'below', value: 40 },
+      });
+      expect(job.status).toBe(201);
+      return triggerAndWait(platform, job.body.id);
+    };
+    // 43.5 of quote at 43.5: one unit of the position, the rest stays open.
+    const partial = await sellJob('43.5');
+    expect(partial).toMatchObject({ status: 'COMPLETED', result: { signal: true, quantity: '1' } });
+    expect((await platform.api('GET', `/bots/${botId}`)).body.open_positions).toEqual([expect.objectContaining({ quantity: subtract(held!.quantity, '1') })]);
+    // More than it holds: it sells what it holds, and the position closes.
+    const rest = await sellJob('400');
+    expect(rest).toMatchObject({ status: 'COMPLETED', result: { quantity: subtract(held!.quantity, '1') } });
+    expect((await platform.api('GET', `/bots/${botId}`)).body).toMatchObject({ open_positions: [], reserved: '0' });
+    const trades = (await platform.api('GET', `/bots/${botId}/trades`)).body.items as { side: string; realized_pnl: string | null }[];
+    expect(trades.map((trade) => trade.side)).toEqual(['SELL', 'SELL', 'BUY']);
+    // Nothing left to sell: the risk check refuses, and no order is placed.
+    const paperBefore = await paperOrders();
+    const none = await sellJob('10');
+    expect(none).toMatchObject({ status: 'FAILED', error: { type: 'NoPosition' } });
+    expect(await paperOrders()).toBe(paperBefore);
+  });
+
+  it('refuses a signal job with a bad indicator field or side, naming the field', async () => {
     const bot = await platform.api('POST', '/bots', { user_id: 1, name: 'refused', strategy: 'signal', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100' });
     const job = (task_params: Record<string, unknown>) =>
       platform.api('POST', '/jobs', { name: 'bad signal', job_type: 'strategy_execution', target: 'BTCUSDT', cron: '0 0 1 1 *', user_id: 1, task_params: { bot_id: bot.body.id, strategy: 'signal', quote_amount: '100', indicator: 'rsi', condition: 'below', value: 30, ...task_params } });
     const badPeriod = await job({ period: 0 });
     expect(badPeriod.status).toBe(422);
     expect(badPeriod.body.errors).toEqual([expect.objectContaining({ path: 'task_params.period' })]);
-    const sell = await job({ side: 'SELL' });
-    expect(sell.status).toBe(422);
-    expect(sell.body.errors).toEqual([{ path: 'task_params.side', message: expect.stringContaining('must be BUY') }]);
+    const short = await job({ side: 'SHORT' });
+    expect(short.status).toBe(422);
+    expect(short.body.errors).toEqual([{ path: 'task_params.side', message: 'must be BUY or SELL' }]);
   });
 });

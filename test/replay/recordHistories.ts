@@ -85,6 +85,8 @@ const SCENARIOS: { name: string; job: (NewJobSchedule & { max_instances?: number
     job: jobOf('strategy_execution', 'BTCUSDT', { bot_id: 3, strategy: 'signal', quote_amount: '100', indicator: 'rsi', condition: 'below', value: 100 }),
     before: async (orm) => void (await createBot(orm, { user_id: 1, name: 'replay signal', strategy: 'signal', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100', dry_run: true })),
   },
+  // A signal SELL whose condition always holds, by a bot holding 0.002 BTCUSDT: sells all of it (100 of quote is more than it holds).
+  { name: 'strategy-execution-signal-sells', job: async (orm) => jobOf('strategy_execution', 'BTCUSDT', { bot_id: await botHolding(orm, 50_000), strategy: 'signal', side: 'SELL', quote_amount: '100', indicator: 'rsi', condition: 'below', value: 100 }) },
   // A bot holding 0.002 BTCUSDT bought at the price (between its exits: only marked), and one that bought at 60,000 (past its stop-loss: closed by a child).
   { name: 'position-monitor-marks', job: async (orm) => positionMonitor(await botHolding(orm, 50_150)) },
   { name: 'position-monitor-closes', job: async (orm) => positionMonitor(await botHolding(orm, 60_000)) },

@@ -25,7 +25,7 @@ describe('strategy_execution task_params, signal strategy', () => {
     [{ ...signal, interval: '7m' }, 'interval: '],
     [{ ...signal, condition: 'sideways' }, 'condition: '],
     [{ ...signal, indicator: 'vwap' }, 'indicator: must be one of rsi, sma, ema, macd, bollinger'],
-    [{ ...signal, side: 'SELL' }, 'side: must be BUY'],
+    [{ ...signal, side: 'SHORT' }, 'side: must be BUY or SELL'],
     [{ ...signal, quote_amount: '0' }, 'quote_amount: must be positive'],
     [{ ...signal, bot_id: 0 }, 'bot_id: '],
     [{ ...signal, std_dev: 2 }, ': Unrecognized key'],
