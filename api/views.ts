@@ -1,4 +1,5 @@
-import type { Alert, ErrorEvent, FireRecord, JobRun, JobSchedule } from '../db/entities/index.ts';
+import type { Alert, ErrorEvent, FireRecord, JobSchedule } from '../db/entities/index.ts';
+import type { RunRow } from '../db/repositories/jobRuns.ts';
 import type { LiveSchedule } from '../lib/jobScheduler.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -35,7 +36,7 @@ export function jobWithScheduleView(job: JobSchedule, schedule: LiveSchedule | n
   return { ...jobView(job), schedule };
 }
 
-export function runView(run: JobRun) {
+export function runView(run: RunRow) {
   return {
     run_id: run.run_id,
     job_type: run.job_type,

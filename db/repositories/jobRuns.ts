@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery, Transaction } from '@mikro-orm/core';
 import { JobRun, JobSchedule, type RunError, type RunStatus } from '../entities/index.ts';
 import { MAX_INSTANCES_ERROR } from '../../workflows/names.ts';
 import { toPage, type Page } from '../pagination.ts';
@@ -131,13 +131,21 @@ export interface RunFilter {
 }
 
 /** Newest first. */
-export async function listRuns(em: EntityManager, filter: RunFilter): Promise<Page<JobRun>> {
+/** A run as plain data, read without making a managed entity of it. */
+export type RunRow = Pick<JobRun, 'run_id' | 'job_type' | 'job_id' | 'user_id' | 'status' | 'scheduled_for' | 'enqueued_at' | 'started_at' | 'finished_at' | 'job_snapshot' | 'result' | 'error' | 'worker_id' | 'workflow_id' | 'temporal_run_id'>;
+
+/** A page of runs, newest first. Read as plain rows (types converted, no entities): half the time, and a tenth of the p99, of hydrating 50 entities (bench/README.md). */
+export async function listRuns(em: EntityManager, filter: RunFilter): Promise<Page<RunRow>> {
   const where: FilterQuery<JobRun> = {};
   if (filter.job_id !== undefined) where.job_id = filter.job_id;
   if (filter.status) where.status = filter.status;
   if (filter.cursor !== undefined) where.run_id = { $lt: filter.cursor };
-  const rows = await em.find(JobRun, where, { orderBy: { run_id: 'desc' }, limit: filter.limit + 1 });
-  return toPage(rows, filter.limit, (run) => run.run_id);
+  // The driver's find: what em.find reads before it hydrates, in the caller's transaction.
+  const rows = (await em.getDriver().find(JobRun, where, { orderBy: { run_id: 'desc' }, limit: filter.limit + 1, ctx: em.getTransactionContext<Transaction<unknown>>() })) as RunRow[];
+  // SQLite hands JSON columns back as text until an entity is hydrated from them; PostgreSQL's driver parses jsonb.
+  const json = em.getPlatform().constructor.name.startsWith('Sqlite') ? (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value) : (value: unknown) => value;
+  const runs = rows.map((run) => ({ ...run, job_snapshot: json(run.job_snapshot), result: json(run.result), error: json(run.error) }) as RunRow);
+  return toPage(runs, filter.limit, (run) => run.run_id);
 }
 
 export function findRun(em: EntityManager, runId: number): Promise<JobRun | null> {

@@ -125,6 +125,8 @@ describe.each(DATABASE_KINDS)('repositories on %s', (kind) => {
     expect(rest.items.map((r) => r.workflow_id)).toEqual(['job-3-1']);
     const failed = await inTransaction(orm, (em) => listRuns(em, { status: 'FAILED', limit: 10 }));
     expect(failed.items.map((r) => r.job_id)).toEqual([2]);
+    // Read as plain rows, yet typed as an entity would be: JSON parsed, times as Dates.
+    expect(failed.items[0]).toMatchObject({ error: { type: 'InvalidSymbol', message: 'no', non_retryable: true }, job_snapshot: expect.any(Object), started_at: expect.any(Date) });
     const counts = await inTransaction(orm, (em) => countRunsByTypeAndStatus(em));
     expect(counts).toEqual(
       expect.arrayContaining([
