@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleHandle, type ScheduleOptions, type ScheduleUpdateOptions } from '@temporalio/client';
+import type { EntityManager } from '@mikro-orm/core';
 import { JobRun, JobSchedule } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { enqueueRun } from '../db/repositories/jobRuns.ts';
@@ -208,12 +209,14 @@ export class JobScheduler {
   /**
    * Starts one run now, outside the schedule; the run is ENQUEUED before Temporal is asked, and removed if it refuses.
    * With overlap `skip` it is refused (409) while a run of the job is ENQUEUED or RUNNING; without it, or with `allow_all`, it starts.
+   * `mayStart` refuses it by throwing, in the same transaction that reads the job and enqueues the run.
    */
-  async trigger(id: number, overlap?: 'skip' | 'allow_all'): Promise<{ workflow_id: string; run_id: number }> {
+  async trigger(id: number, overlap?: 'skip' | 'allow_all', mayStart?: (em: EntityManager, job: JobSchedule) => Promise<void>): Promise<{ workflow_id: string; run_id: number }> {
     const now = new Date();
     const { job, run } = await inTransaction(this.#orm, async (em) => {
       const job = await findJobSchedule(em, id);
       if (!job) throw new NotFoundError(`job ${id} does not exist`);
+      await mayStart?.(em, job);
       if (overlap === 'skip' && (await em.count(JobRun, { job_id: id, status: { $in: ['ENQUEUED', 'RUNNING'] } })) > 0) {
         throw new ConflictError(`a run of job ${id} is still going; trigger with overlap allow_all to start another anyway`);
       }

@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { JobSchedule, KillSwitchEngagement } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { findEngagedKillSwitch } from '../db/repositories/killSwitch.ts';
@@ -125,7 +125,12 @@ export class KillSwitch {
 
 /** A manual trigger of a trading job while the switch is engaged is refused before anything starts (409). */
 export async function assertTradingAllowed(orm: Orm): Promise<void> {
-  const engagement = await inTransaction(orm, (em) => findEngagedKillSwitch(em));
+  await inTransaction(orm, (em) => assertTradingAllowedIn(em));
+}
+
+/** assertTradingAllowed inside a unit of work the caller already has open. */
+export async function assertTradingAllowedIn(em: EntityManager): Promise<void> {
+  const engagement = await findEngagedKillSwitch(em);
   if (engagement) throw new ConflictError(`trading is stopped by the kill switch since ${engagement.engaged_at.toISOString()} (${engagement.reason}); POST /trading/resume first`);
 }
 

@@ -16,7 +16,7 @@ import { assertCronFires } from '../../lib/cronFires.ts';
 import { defaultPoliciesFor } from '../../lib/jobPolicies.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { TemporalClient } from '../../lib/temporal.ts';
-import { assertTradingAllowed } from '../../trading/killSwitch.ts';
+import { assertTradingAllowed, assertTradingAllowedIn } from '../../trading/killSwitch.ts';
 import { idempotent } from '../idempotency.ts';
 import { assertJobBotFits } from '../tradingJobBot.ts';
 import { assertEndAfterStart, instant, jobPolicyFields, overlapPolicy } from '../jobPolicyFields.ts';
@@ -120,8 +120,9 @@ function withJobTypeFields<J extends { target?: string; task_params?: Record<str
 
 export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger }: JobsDeps) {
   // While the kill switch is engaged nothing may start or re-arm a trading job: 409 (trading/killSwitch.ts).
+  const isTradingJob = (jobType: string) => jobTypeDefinition(jobType)?.taskQueue === 'trading';
   const assertMayTrade = async (jobType: string) => {
-    if (jobTypeDefinition(jobType)?.taskQueue === 'trading') await assertTradingAllowed(orm);
+    if (isTradingJob(jobType)) await assertTradingAllowed(orm);
   };
   return new Hono()
     // Admin: the API key is the admin key. Waits for a periodic pass in progress, then runs one and answers what it changed.
@@ -188,8 +189,9 @@ export function jobRoutes({ orm, scheduler, reconciler, temporal, config, logger
     .post('/:id/trigger', idempotent(orm, logger), async (c) => {
       const { id } = pathParamsOf(c, idParam);
       const { overlap } = await optionalJsonBody(c, triggerSchema);
-      await assertMayTrade((await scheduler.find(id)).job_type);
-      const { workflow_id, run_id } = await scheduler.trigger(id, overlap);
+      const { workflow_id, run_id } = await scheduler.trigger(id, overlap, async (em, job) => {
+        if (isTradingJob(job.job_type)) await assertTradingAllowedIn(em);
+      });
       return c.json({ workflow_id, run_id }, 202);
     })
     .get('/:id/fires', async (c) => {

@@ -34,7 +34,11 @@ export function enqueueRun(em: EntityManager, run: Omit<RunStart, 'temporal_run_
 
 /** Marks the run RUNNING, creating it when the schedule (not the API) started it; safe to repeat. */
 export async function markRunStarted(em: EntityManager, start: RunStart): Promise<JobRun> {
-  const run = await em.findOne(JobRun, { workflow_id: start.workflow_id });
+  return markFoundRunStarted(em, start, await em.findOne(JobRun, { workflow_id: start.workflow_id }));
+}
+
+/** markRunStarted with the run's row already read (null when there is none yet). */
+function markFoundRunStarted(em: EntityManager, start: RunStart, run: JobRun | null): JobRun {
   if (!run) return em.create(JobRun, { ...start, status: 'RUNNING', result: null, error: null, finished_at: null });
   if (run.status === 'ENQUEUED') em.assign(run, { ...start, status: 'RUNNING' });
   // A retried record, or the next run of a workflow that continued as new: the run keeps its start, and follows the latest execution.
@@ -65,7 +69,7 @@ export async function claimRunStart(em: EntityManager, start: RunStart): Promise
       return { run, refused };
     }
   }
-  return { run: await markRunStarted(em, start), refused: null };
+  return { run: markFoundRunStarted(em, start, existing), refused: null };
 }
 
 /** Records how the run ended; safe to repeat. */
