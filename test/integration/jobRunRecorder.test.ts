@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobRunActivities } from '../../activities/jobRuns.ts';
 import { ErrorEvent, JobRun } from '../../db/entities/index.ts';
 import { inTransaction, initORM, migrate, type Orm } from '../../db/orm.ts';
@@ -13,6 +13,7 @@ import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
 import { reconcileRuns } from '../../lib/runReconciler.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { testNamespace } from '../helpers/platform.ts';
+import { startTestWorker, type TestWorker } from '../helpers/testWorker.ts';
 import type { RecorderTestActivities } from '../workflows/jobRunWorkflows.ts';
 
 // The run recorder interceptor with job workflows of the test's own: compensations on the JobRun, continue-as-new as one run.
@@ -23,11 +24,8 @@ const INTERCEPTOR_PATH = fileURLToPath(new URL('../../workflows/jobRunIntercepto
 describe('the JobRun recorder', () => {
   let database: TestDatabase;
   let orm: Orm;
-  let workerConnection: NativeConnection;
-  let connection: Connection;
+  let testWorker: TestWorker;
   let client: Client;
-  let worker: Worker;
-  let workerRun: Promise<void>;
   let errorEvents: ErrorEventRecorder;
   const undone: { step: string; key: string }[] = [];
 
@@ -42,25 +40,17 @@ describe('the JobRun recorder', () => {
       doStep: (step, fail) => (fail ? Promise.reject(ApplicationFailure.nonRetryable(`${step} failed`, 'StepFailed')) : Promise.resolve(`receipt-${step}`)),
       undoStep: (step, key) => Promise.resolve(void undone.push({ step, key })),
     };
-    workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    worker = await Worker.create({
-      connection: workerConnection,
-      namespace: testNamespace(),
+    testWorker = await startTestWorker({
       taskQueue: TASK_QUEUE,
       workflowsPath: WORKFLOWS_PATH,
       interceptors: { workflowModules: [INTERCEPTOR_PATH] },
       activities: { ...createJobRunActivities({ orm, workerId: 'recorder-test', errorEvents }), ...activities },
     });
-    workerRun = worker.run();
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: testNamespace() });
+    client = testWorker.client;
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await workerRun;
-    await workerConnection?.close();
-    await connection?.close();
+    await testWorker?.close();
     await errorEvents?.close();
     await orm?.close();
     await database?.drop();
@@ -114,7 +104,7 @@ describe('the JobRun recorder', () => {
     const queue = `${TASK_QUEUE}-database-down`;
     const recorder = createJobRunActivities({ orm, workerId: 'recorder-test', errorEvents });
     const downWorker = await Worker.create({
-      connection: workerConnection,
+      connection: testWorker.workerConnection,
       namespace: testNamespace(),
       taskQueue: queue,
       workflowsPath: WORKFLOWS_PATH,
@@ -129,7 +119,7 @@ describe('the JobRun recorder', () => {
     expect(await runOf(handle.workflowId)).toMatchObject({ status: 'RUNNING' });
 
     const logger = createLogger({ app_env: 'test', log: { level: 'silent' } });
-    await reconcileRuns({ orm, temporal: { connection, client, namespace: testNamespace() }, logger }, { graceMs: 0 });
+    await reconcileRuns({ orm, temporal: { connection: testWorker.connection, client, namespace: testNamespace() }, logger }, { graceMs: 0 });
     expect(await runOf(handle.workflowId)).toMatchObject({ status: 'COMPLETED', result: { done: true }, error: null });
   }, 60_000);
 });

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { activityInfo, heartbeat, sleep } from '@temporalio/activity';
-import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../lib/config.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
-import { eventually, testNamespace } from '../helpers/platform.ts';
+import { eventually } from '../helpers/platform.ts';
+import { startTestWorker, type TestWorker } from '../helpers/testWorker.ts';
 import { nestedSagaTestWorkflow, sagaOutcomeQuery, sagaTestWorkflow, type SagaTestActivities, type SagaTestPlan } from '../workflows/sagaWorkflows.ts';
 
 // Its own queue: no Keel worker in this namespace may pick these workflows up.
@@ -45,27 +45,16 @@ describe('runSaga in a workflow on the real Temporal dev server', () => {
     },
   };
 
-  let workerConnection: NativeConnection;
-  let clientConnection: Connection;
+  let testWorker: TestWorker;
   let client: Client;
-  let worker: Worker;
-  let workerRun: Promise<void>;
 
   beforeAll(async () => {
     // The suite's log level, as the platform's tests have it: the failures these workflows expect stay quiet.
     installTemporalRuntime(createLogger({ app_env: 'test', log: { level: (process.env.TEST_LOG_LEVEL ?? 'error') as Config['log']['level'] } }));
-    workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    worker = await Worker.create({ connection: workerConnection, namespace: testNamespace(), taskQueue: TASK_QUEUE, workflowsPath: WORKFLOWS_PATH, activities });
-    workerRun = worker.run();
-    clientConnection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection: clientConnection, namespace: testNamespace() });
+    testWorker = await startTestWorker({ taskQueue: TASK_QUEUE, workflowsPath: WORKFLOWS_PATH, activities });
+    client = testWorker.client;
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await workerRun;
-    await clientConnection?.close();
-    await workerConnection?.close();
-  });
+  afterAll(() => testWorker?.close());
 
   const start = (plan: SagaTestPlan) =>
     client.workflow.start(sagaTestWorkflow, { taskQueue: TASK_QUEUE, workflowId: `saga-${randomUUID()}`, args: [plan] });

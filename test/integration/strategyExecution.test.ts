@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activityInfo, heartbeat, sleep } from '@temporalio/activity';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobRunActivities } from '../../activities/jobRuns.ts';
 import { createTradingActivities } from '../../activities/trading.ts';
 import { BudgetReservation, JobRun, KillSwitchEngagement, Order, PaperOrder, Position, Trade } from '../../db/entities/index.ts';
@@ -24,7 +23,8 @@ import { installTemporalRuntime } from '../../lib/temporalRuntime.ts';
 import { activityFailureInterceptor } from '../../workers/activityFailureInterceptor.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 import { FAKE_API_KEY, FAKE_API_SECRET, startFakeExchange, type FakeExchange } from '../helpers/fakeExchange.ts';
-import { eventually, testNamespace } from '../helpers/platform.ts';
+import { eventually } from '../helpers/platform.ts';
+import { startTestWorker, type TestWorker } from '../helpers/testWorker.ts';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/strategyExecution.ts', import.meta.url));
 const INTERCEPTOR_PATH = fileURLToPath(new URL('../../workflows/jobRunInterceptor.ts', import.meta.url));
@@ -41,11 +41,8 @@ const workflowIdOfActivity = () => activityInfo().workflowExecution?.workflowId 
 describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
   let database: TestDatabase;
   let orm: Orm;
-  let workerConnection: NativeConnection;
-  let connection: Connection;
+  let testWorker: TestWorker;
   let client: Client;
-  let worker: Worker;
-  let workerRun: Promise<void>;
   let errorEvents: ErrorEventRecorder;
   let fake: FakeExchange;
   let live: Exchange;
@@ -79,10 +76,7 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
         }
       },
     });
-    workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    worker = await Worker.create({
-      connection: workerConnection,
-      namespace: testNamespace(),
+    testWorker = await startTestWorker({
       taskQueue,
       workflowsPath: WORKFLOWS_PATH,
       interceptors: { workflowModules: [INTERCEPTOR_PATH], activity: [activityFailureInterceptor(BUILT_IN_RETRY_POLICIES, errorEvents)] },
@@ -96,16 +90,11 @@ describe.each(DATABASE_KINDS)('strategy_execution saga on %s', (kind) => {
         sendNotification: (notification: Notification) => (log(`notify:${notification.idempotency_key.split('/').pop()}`), Promise.resolve({ channel: 'log', delivered: true })),
       },
     });
-    workerRun = worker.run();
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: testNamespace() });
+    client = testWorker.client;
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await workerRun;
-    await workerConnection?.close();
-    await connection?.close();
+    await testWorker?.close();
     await errorEvents?.close();
     await fake?.close();
     await orm?.close();
