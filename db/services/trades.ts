@@ -26,7 +26,8 @@ export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 /**
  * Records a fill and what it does to the bot's position and the day's performance, in one transaction. Idempotent on
  * client_order_id: a retried step gets the trade recorded the first time back, and nothing is counted twice.
- * A buy adds to the open position at a cost that includes the fee; a sell realises (price − average entry) × quantity − fee.
+ * A buy adds to the open position at a cost that includes the fee; a sell realises (price − average entry) × quantity − fee
+ * and adds its proceeds, quantity × price − fee, to the bot's budget.
  */
 export async function recordTrade(orm: Orm, reported: NewTrade): Promise<TradeView> {
   const fill = { ...reported, quantity: canonicalDecimal(reported.quantity), price: canonicalDecimal(reported.price), fee: canonicalDecimal(reported.fee) };
@@ -41,6 +42,8 @@ export async function recordTrade(orm: Orm, reported: NewTrade): Promise<TradeVi
       const bot = await em.findOne(BotInstance, fill.bot_id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!bot) throw new NotFoundError(`bot ${fill.bot_id} does not exist`);
       const realized = await applyToPosition(em, bot, fill);
+      // A sale's proceeds are the bot's to spend again (a buy's cost left the budget when its reservation was consumed).
+      if (fill.side === 'SELL') bot.budget = add(bot.budget, subtract(multiply(fill.quantity, fill.price), fill.fee));
       const trade = em.create(Trade, {
         bot,
         symbol: fill.symbol,

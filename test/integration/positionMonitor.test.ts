@@ -8,7 +8,8 @@ import { createPositionActivities } from '../../activities/positions.ts';
 import { createTradingActivities } from '../../activities/trading.ts';
 import { JobRun, KillSwitchEngagement, PaperOrder, Position, Trade } from '../../db/entities/index.ts';
 import { inTransaction, initORM, migrate, type Orm } from '../../db/orm.ts';
-import { createBot } from '../../db/services/bots.ts';
+import { createBot, getBot } from '../../db/services/bots.ts';
+import { add, multiply, subtract } from '../../lib/decimal.ts';
 import { recordTrade } from '../../db/services/trades.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { ErrorEventRecorder } from '../../lib/errorEvents.ts';
@@ -150,6 +151,9 @@ describe.each(DATABASE_KINDS)('position_monitor on %s', (kind) => {
     expect(await positionOf(position_id)).toMatchObject({ status: 'closed' });
     const trades = await inTransaction(orm, (em) => em.find(Trade, { bot: bot.id }, { orderBy: { id: 'asc' } }));
     expect(trades.map((trade) => `${trade.side} ${trade.quantity} ${trade.status}`)).toEqual(['BUY 0.002 FILLED', 'SELL 0.002 FILLED']);
+    // The proceeds are the bot's to spend again.
+    const sale = trades[1]!;
+    expect((await getBot(orm, bot.id))!.budget).toBe(add('1000', subtract(multiply(sale.quantity, sale.price), sale.fee)));
     expect(calls.get(closePositionWorkflowIdFor(position_id))).toEqual(['notify:notify-closed']);
     // The close is a child of the run, visible in the Web UI under the position's own workflow ID.
     const child = await client.workflow.getHandle(closePositionWorkflowIdFor(position_id)).describe();
@@ -184,6 +188,7 @@ describe.each(DATABASE_KINDS)('position_monitor on %s', (kind) => {
     expect(calls.get(closePositionWorkflowIdFor(position_id))).toEqual([...undone, 'notify:notify-close-failed']);
     expect(await positionOf(position_id)).toMatchObject({ status: 'open', quantity: '0.002', avg_entry_price: '50000', last_price: '40000' });
     expect(await inTransaction(orm, (em) => em.count(Trade, { bot: bot.id, side: 'SELL' }))).toBe(0);
+    expect(await getBot(orm, bot.id)).toMatchObject({ budget: '1000', reserved: '0' });
     const run = await runOf(handle);
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatchObject({ type: 'PositionCloseFailed' });

@@ -131,6 +131,21 @@ describe.each(DATABASE_KINDS)('trading services on %s', (kind) => {
     expect(rest).toMatchObject({ items: [{ client_order_id: 'c-1' }], next_cursor: null });
   });
 
+  it('gives the proceeds of a sale back to the budget once, and of a refused sale nothing', async () => {
+    const bot = await createBot(orm, newBot({ budget: '1000' }));
+    await reserveBudget(orm, bot.id, '100', 'buy-1');
+    await consumeReservation(orm, 'buy-1');
+    await recordTrade(orm, fill(bot.id, 'p-1', { quantity: '0.002', price: '50000', fee: '0.1' }));
+    expect(await getBot(orm, bot.id)).toMatchObject({ budget: '900', reserved: '0' });
+    const sale = fill(bot.id, 'p-2', { side: 'SELL', quantity: '0.002', price: '55000', fee: '0.11' });
+    await recordTrade(orm, sale);
+    await recordTrade(orm, sale);
+    // 900 + 0.002 × 55000 − 0.11
+    expect(await getBot(orm, bot.id)).toMatchObject({ budget: '1009.89', available: '1009.89' });
+    await expect(recordTrade(orm, fill(bot.id, 'p-3', { side: 'SELL', quantity: '0.001' }))).rejects.toMatchObject({ type: 'InsufficientPosition' });
+    expect(await getBot(orm, bot.id)).toMatchObject({ budget: '1009.89' });
+  });
+
   it('refuses a sell of more than is held, writing nothing', async () => {
     const bot = await createBot(orm, newBot());
     await recordTrade(orm, fill(bot.id, 'o-1', { quantity: '1' }));
