@@ -1,7 +1,8 @@
-import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException, type EntityManager, type Transaction } from '@mikro-orm/core';
 import { add, canonicalDecimal, compare, divide, multiply, subtract } from '../../lib/decimal.ts';
 import { businessError, NotFoundError } from '../../lib/errors.ts';
 import { BotInstance, PerformanceMetrics, Position, Trade, type OrderSide } from '../entities/index.ts';
+import { DecimalText } from '../entities/DecimalText.ts';
 import { inTransaction, type Orm } from '../orm.ts';
 import { toPage, type Page } from '../pagination.ts';
 import { performanceView, tradeView, type PerformanceView, type TradeView } from './tradingViews.ts';
@@ -110,11 +111,29 @@ async function addToPerformance(em: EntityManager, bot: BotInstance, day: string
   metrics.win_rate = divide(String(metrics.wins ?? 0), String(metrics.closing_trades));
 }
 
-/** The bot's trades, newest first. */
+/** A trades row as the driver reads it: the bot as its id, amounts as the column holds them. */
+type TradeRow = Omit<TradeView, 'bot_id'> & { bot: number };
+
+const decimalText = new DecimalText();
+
+/** The bot's trades, newest first. Read as plain rows, not entities, as listRuns reads runs (bench/README.md: bench:db). */
 export function listTrades(orm: Orm, botId: number, page: { cursor?: number; limit: number }): Promise<Page<TradeView>> {
   return inTransaction(orm, async (em) => {
-    const rows = await em.find(Trade, { bot: botId, ...(page.cursor !== undefined ? { id: { $lt: page.cursor } } : {}) }, { orderBy: { id: 'desc' }, limit: page.limit + 1 });
-    return toPage(rows.map(tradeView), page.limit, (trade) => trade.id);
+    const where = { bot: botId, ...(page.cursor !== undefined ? { id: { $lt: page.cursor } } : {}) };
+    const rows = (await em.getDriver().find(Trade, where, { orderBy: { id: 'desc' }, limit: page.limit + 1, ctx: em.getTransactionContext<Transaction<unknown>>() })) as TradeRow[];
+    // The driver leaves PostgreSQL's numeric as it comes ("60000.5000000000"): the amounts are made canonical as an entity's are.
+    const amount = (value: string) => decimalText.convertToJSValue(value);
+    const trades = rows.map(({ bot, ...row }): TradeView => ({
+      ...row,
+      bot_id: bot,
+      quantity: amount(row.quantity),
+      price: amount(row.price),
+      fee: amount(row.fee),
+      realized_pnl: row.realized_pnl === null ? null : amount(row.realized_pnl),
+      exchange_order_id: row.exchange_order_id ?? null,
+      run_id: row.run_id ?? null,
+    }));
+    return toPage(trades, page.limit, (trade) => trade.id);
   });
 }
 

@@ -127,6 +127,9 @@ describe.each(DATABASE_KINDS)('trading services on %s', (kind) => {
 
     const page = await listTrades(orm, bot.id, { limit: 3 });
     expect(page.items.map((trade) => trade.client_order_id)).toEqual(['c-4', 'c-3', 'c-2']);
+    // Read as rows, a trade is what recording it answered: canonical amounts, the bot's id, a Date.
+    expect(page.items[1]).toEqual(win);
+    expect(page.items[1]!.executed_at).toBeInstanceOf(Date);
     const rest = await listTrades(orm, bot.id, { limit: 3, cursor: page.items[2]!.id });
     expect(rest).toMatchObject({ items: [{ client_order_id: 'c-1' }], next_cursor: null });
   });
