@@ -5,7 +5,7 @@ import { recordOrderAnswer, recordOrderSent, recordOrderStatus } from '../db/ser
 import { dailyPerformance, markBuyTradeFailed, recordTrade, utcDay } from '../db/services/trades.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Config } from '../lib/config.ts';
-import { add, compare, divide } from '../lib/decimal.ts';
+import { add, compare, divide, floorToStep } from '../lib/decimal.ts';
 import { businessError, KeelError } from '../lib/errors.ts';
 import { clientOrderIdOf, type OrderOrigin } from '../lib/exchange/clientOrderId.ts';
 import type { Exchange, ExchangeOrder, MarketOrderRequest, OrderSide } from '../lib/exchange/exchange.ts';
@@ -108,8 +108,13 @@ export function createTradingActivities({ config, orm, exchanges, faultBefore }:
       const position = bot.open_positions.find((open) => open.symbol === intent.symbol);
       if (!position) throw businessError('NoPosition', `bot ${bot.id} holds no ${intent.symbol} to sell`);
       const wanted = divide(intent.quote_amount, priceText(price));
-      const quantity = compare(wanted, position.quantity) > 0 ? position.quantity : wanted;
-      if (compare(quantity, '0') <= 0) throw businessError('InvalidQuantity', `${intent.quote_amount} buys no ${intent.symbol} at ${price}`);
+      const capped = compare(wanted, position.quantity) > 0 ? position.quantity : wanted;
+      // The exchange takes multiples of the symbol's lot step only: the sale is rounded down to one, never up past the holding.
+      const lot = await exchangeForBot(bot, config.exchange.provider, exchanges).lotSize(intent.symbol);
+      const quantity = lot ? floorToStep(capped, lot.step) : capped;
+      if (compare(quantity, '0') <= 0 || (lot && compare(quantity, lot.min) < 0)) {
+        throw businessError('InvalidQuantity', `${intent.quote_amount} sells ${quantity} ${intent.symbol} at ${price}${lot ? `, under the exchange's minimum lot ${lot.min}` : ''}`);
+      }
       return { client_order_id: clientOrderIdOf(intent.origin), quantity };
     },
 

@@ -55,4 +55,10 @@ export const compare = (a: string, b: string): -1 | 0 | 1 => {
   const [x, y] = [toUnits(a), toUnits(b)];
   return x < y ? -1 : x > y ? 1 : 0;
 };
+/** The largest multiple of `step` that is at most `amount` (both at least 0); a step of 0 leaves the amount as it is. */
+export function floorToStep(amount: string, step: string): string {
+  const [units, stepUnits] = [toUnits(amount), toUnits(step)];
+  if (units < 0n || stepUnits < 0n) throw new RangeError(`floorToStep takes amounts of at least 0 (got ${amount}, step ${step})`);
+  return stepUnits === 0n ? fromUnits(units) : fromUnits((units / stepUnits) * stepUnits);
+}
 export const sum = (amounts: readonly string[]): string => fromUnits(amounts.reduce((total, amount) => total + toUnits(amount), 0n));

@@ -1,13 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { ApiError, businessError, KeelError } from '../errors.ts';
 import { requestJson } from '../http.ts';
-import { OrderOutcomeUnknown, type Exchange, type ExchangeOrder, type MarketOrderRequest } from './exchange.ts';
+import { canonicalDecimal, isDecimalText } from '../decimal.ts';
+import { OrderOutcomeUnknown, type Exchange, type ExchangeOrder, type LotSize, type MarketOrderRequest } from './exchange.ts';
 
 const REJECTED = -2010;
 const NO_SUCH_ORDER = -2013;
 const CANCEL_REJECTED = -2011;
 const UNKNOWN_ERROR = -1001;
 const DUPLICATE_ORDER = 'Duplicate order sent.';
+/** Lot sizes change rarely (Binance announces them): read once an hour per symbol. */
+const LOT_SIZE_TTL_MS = 60 * 60 * 1000;
 
 export interface BinanceExchangeOptions {
   baseUrl: string;
@@ -41,6 +44,24 @@ export function createBinanceExchange(options: BinanceExchangeOptions): Exchange
     return body;
   }
 
+  const lotSizes = new Map<string, { lot: LotSize; readAt: number }>();
+
+  /** LOT_SIZE from the public `GET /api/v3/exchangeInfo?symbol=`. */
+  async function lotSize(symbol: string): Promise<LotSize> {
+    const cached = lotSizes.get(symbol);
+    if (cached && now() - cached.readAt < LOT_SIZE_TTL_MS) return cached.lot;
+    let body: unknown;
+    try {
+      ({ body } = await requestJson(`${base}/api/v3/exchangeInfo?${new URLSearchParams({ symbol }).toString()}`, { timeoutMs: options.timeoutMs }));
+    } catch (error) {
+      if (error instanceof ApiError && error.status < 500) throw businessError('UnknownSymbol', `exchange: no symbol ${symbol}: ${binanceError(error).msg ?? error.status}`, error);
+      throw error;
+    }
+    const lot = lotSizeOf(body, symbol);
+    lotSizes.set(symbol, { lot, readAt: now() });
+    return lot;
+  }
+
   async function findOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder | null> {
     try {
       return orderOf(await signed('GET', { symbol, origClientOrderId: clientOrderId }));
@@ -52,6 +73,7 @@ export function createBinanceExchange(options: BinanceExchangeOptions): Exchange
 
   return {
     name: 'binance',
+    lotSize,
     findOrder,
 
     async placeMarketOrder(request: MarketOrderRequest): Promise<ExchangeOrder> {
@@ -98,6 +120,16 @@ function binanceError(error: unknown): BinanceErrorBody {
 
 function binanceCode(error: unknown): number | undefined {
   return binanceError(error).code;
+}
+
+function lotSizeOf(body: unknown, symbol: string): LotSize {
+  const symbols = (body as { symbols?: { symbol?: string; filters?: Record<string, unknown>[] }[] } | undefined)?.symbols;
+  const filter = symbols?.find((entry) => entry.symbol === symbol)?.filters?.find((entry) => entry.filterType === 'LOT_SIZE');
+  const [step, min] = [filter?.stepSize, filter?.minQty];
+  if (typeof step !== 'string' || typeof min !== 'string' || !isDecimalText(step) || !isDecimalText(min)) {
+    throw new KeelError(`exchange: no LOT_SIZE filter for ${symbol} in exchangeInfo: ${String(JSON.stringify(body)).slice(0, 200)}`, { category: 'api', type: 'MalformedResponse', retryable: true });
+  }
+  return { step: canonicalDecimal(step), min: canonicalDecimal(min) };
 }
 
 function orderOf(body: unknown): ExchangeOrder {

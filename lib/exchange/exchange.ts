@@ -26,9 +26,17 @@ export interface ExchangeOrder {
   executed_quote_quantity: string;
 }
 
+/** The quantities a symbol's orders may have (Binance's LOT_SIZE filter): a multiple of `step`, at least `min`; decimal strings. */
+export interface LotSize {
+  step: string;
+  min: string;
+}
+
 /** Where orders go: the paper exchange for dry runs, a Binance-format REST API otherwise. */
 export interface Exchange {
   readonly name: string;
+  /** The symbol's lot size, or null where any quantity goes (the paper exchange). */
+  lotSize(symbol: string): Promise<LotSize | null>;
   placeMarketOrder(request: MarketOrderRequest): Promise<ExchangeOrder>;
   /** The order with this client ID, or null when the exchange has none. */
   findOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder | null>;

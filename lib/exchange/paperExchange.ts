@@ -35,6 +35,8 @@ export function createPaperExchange(orm: Orm, marketData: MarketDataProvider): E
 
   return {
     name: 'paper',
+    // Paper fills any quantity: it has no lot rules to keep.
+    lotSize: () => Promise.resolve(null),
     findOrder,
     cancelOrder: findOrder,
 

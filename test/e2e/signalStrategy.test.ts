@@ -3,6 +3,7 @@ import { BudgetReservation, Notification, PaperOrder } from '../../db/entities/i
 import { inTransaction } from '../../db/orm.ts';
 import { subtract } from '../../lib/decimal.ts';
 import { binanceKlines, startFakeBinance, type FakeBinance } from '../helpers/fakeBinance.ts';
+import { FAKE_API_KEY, FAKE_API_SECRET, startFakeExchange, type FakeExchange } from '../helpers/fakeExchange.ts';
 import { startTestPlatform, triggerAndWait, type TestPlatform } from '../helpers/platform.ts';
 
 // StockCharts' RSI example closes: Wilder's RSI 14 ends 37.79 on them (pinned in test/unit/indicators.test.ts).
@@ -11,23 +12,31 @@ const CLOSES = [
   46.45, 45.78, 45.35, 44.03, 44.18, 44.22, 44.57, 43.42, 42.66, 43.13,
 ];
 
-// A signal job through the API and the real trading worker: klines and the fill price come from a Binance-format server, the order from the paper exchange.
+// A signal job through the API and the real trading worker: klines and the fill price come from a Binance-format server,
+// the order from the paper exchange, or for a live bot from a Binance-format exchange of the test's own.
 describe('strategy_execution, signal strategy, end to end', () => {
   let binance: FakeBinance;
+  let exchange: FakeExchange;
   let platform: TestPlatform;
 
   beforeAll(async () => {
     binance = await startFakeBinance({ BTCUSDT: '43.5' }, { BTCUSDT: binanceKlines(CLOSES, { openClose: 43.5 }) });
-    platform = await startTestPlatform({ db: 'sqlite', queues: ['trading'], env: { MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: binance.url } });
+    exchange = await startFakeExchange({ BTCUSDT: 43.5 });
+    platform = await startTestPlatform({
+      db: 'sqlite',
+      queues: ['trading'],
+      env: { MARKET_DATA_PROVIDER: 'binance', MARKET_DATA_BASE_URL: binance.url, EXCHANGE_PROVIDER: 'binance', EXCHANGE_BASE_URL: exchange.url, EXCHANGE_API_KEY: FAKE_API_KEY, EXCHANGE_API_SECRET: FAKE_API_SECRET },
+    });
   });
 
   afterAll(async () => {
     await platform?.close();
+    await exchange?.close();
     await binance?.close();
   });
 
-  const signalJob = async (value: number) => {
-    const bot = await platform.api('POST', '/bots', { user_id: 1, name: `rsi ${value}`, strategy: 'signal', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100' });
+  const signalJob = async (value: number, bot_fields: Record<string, unknown> = {}) => {
+    const bot = await platform.api('POST', '/bots', { user_id: 1, name: `rsi ${value}`, strategy: 'signal', symbols: ['BTCUSDT'], budget: '1000', max_open_positions: 1, max_notional: '500', daily_loss_limit: '100', ...bot_fields });
     expect(bot.status).toBe(201);
     const job = await platform.api('POST', '/jobs', {
       name: `rsi below ${value}`, job_type: 'strategy_execution', target: 'BTCUSDT', cron: '0 0 1 1 *', user_id: 1,
@@ -101,6 +110,30 @@ describe('strategy_execution, signal strategy, end to end', () => {
     const none = await sellJob('10');
     expect(none).toMatchObject({ status: 'FAILED', error: { type: 'NoPosition' } });
     expect(await paperOrders()).toBe(paperBefore);
+  });
+
+  it("a live bot's sale is rounded down to the exchange's lot step (exchangeInfo's LOT_SIZE), and one under the minimum lot is refused before any order", async () => {
+    const { botId, jobId: buyJob } = await signalJob(40, { dry_run: false });
+    const bought = await triggerAndWait(platform, buyJob);
+    // 100 of quote at 43.5 is 2.2988505747 BTCUSDT: the exchange fills the whole lots of 0.00001 in it.
+    expect(bought).toMatchObject({ status: 'COMPLETED', result: { quantity: '2.29885' } });
+    const sellJob = async (quote_amount: string) => {
+      const job = await platform.api('POST', '/jobs', {
+        name: `live sell ${quote_amount}`, job_type: 'strategy_execution', target: 'BTCUSDT', cron: '0 0 1 1 *', user_id: 1,
+        task_params: { bot_id: botId, strategy: 'signal', side: 'SELL', quote_amount, indicator: 'rsi', period: 14, interval: '1h', condition: 'below', value: 40 },
+      });
+      return triggerAndWait(platform, job.body.id);
+    };
+    // 33 at 43.5 is 0.7586206897: the exchange refuses that (-1013 LOT_SIZE), so 0.75862 is sent.
+    const sold = await sellJob('33');
+    expect(sold).toMatchObject({ status: 'COMPLETED', result: { quantity: '0.75862' } });
+    expect(exchange.orders.get(sold.result.client_order_id)).toMatchObject({ side: 'SELL', executedQty: '0.75862000' });
+    expect((await platform.api('GET', `/bots/${botId}`)).body.open_positions).toEqual([expect.objectContaining({ quantity: '1.54023' })]);
+    const requestsBefore = exchange.orderRequests;
+    const tiny = await sellJob('0.0004');
+    expect(tiny).toMatchObject({ status: 'FAILED', error: { type: 'InvalidQuantity' } });
+    expect(tiny.error.message).toContain("under the exchange's minimum lot 0.00001");
+    expect(exchange.orderRequests).toBe(requestsBefore);
   });
 
   it('refuses a signal job with a bad indicator field or side, naming the field', async () => {

@@ -106,4 +106,19 @@ describe('Binance-format exchange adapter', () => {
     expect(fake.orderRequests).toBeGreaterThan(0);
     expect([...fake.orders.values()].filter((order) => order.clientOrderId === id)).toHaveLength(1);
   });
+
+  it("reads a symbol's LOT_SIZE from exchangeInfo once, refuses an unknown symbol, and an order off the step is rejected, never unknown", async () => {
+    fake.lotSizes.set('ETHUSDT', { stepSize: '0.00010000', minQty: '0.00100000' });
+    fake.prices.set('ETHUSDT', 3_000);
+    const counting = createBinanceExchange({ baseUrl: fake.url, apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET, timeoutMs: 500, recvWindowMs: RECV_WINDOW_MS });
+    expect(await counting.lotSize('ETHUSDT')).toEqual({ step: '0.0001', min: '0.001' });
+    // Cached: the exchange's figure stands while the fake's changes unseen.
+    fake.lotSizes.set('ETHUSDT', { stepSize: '1.00000000', minQty: '1.00000000' });
+    expect(await counting.lotSize('ETHUSDT')).toEqual({ step: '0.0001', min: '0.001' });
+    fake.lotSizes.set('ETHUSDT', { stepSize: '0.00010000', minQty: '0.00100000' });
+    await expect(counting.lotSize('NOPEUSDT')).rejects.toMatchObject({ type: 'UnknownSymbol', retryable: false });
+
+    await expect(exchange.placeMarketOrder({ symbol: 'ETHUSDT', side: 'SELL', quantity: '0.00123', client_order_id: nextId() })).rejects.toMatchObject({ type: 'OrderRejected', retryable: false });
+    expect(await exchange.placeMarketOrder({ symbol: 'ETHUSDT', side: 'SELL', quantity: '0.0012', client_order_id: nextId() })).toMatchObject({ status: 'FILLED', executed_quantity: '0.00120000' });
+  });
 });

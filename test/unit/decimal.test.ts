@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, canonicalDecimal, compare, divide, fromUnits, isDecimalText, multiply, subtract, sum, toUnits } from '../../lib/decimal.ts';
+import { add, canonicalDecimal, compare, divide, floorToStep, fromUnits, isDecimalText, multiply, subtract, sum, toUnits } from '../../lib/decimal.ts';
 
 const decimalText = fc
   .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.bigInt({ min: 0n, max: 10n ** 10n - 1n }))
@@ -38,6 +38,25 @@ describe('exact decimals', () => {
       expect(isDecimalText(bad), bad).toBe(false);
       expect(() => toUnits(bad)).toThrow(RangeError);
     }
+  });
+
+  it('round down to a lot step, never up', () => {
+    expect(floorToStep('0.0007002885', '0.00001')).toBe('0.0007');
+    expect(floorToStep('0.002', '0.00001')).toBe('0.002');
+    expect(floorToStep('12.9', '5')).toBe('10');
+    expect(floorToStep('0.0000099999', '0.00001')).toBe('0');
+    expect(floorToStep('1.2345', '0')).toBe('1.2345');
+    expect(() => floorToStep('-1', '0.1')).toThrow(RangeError);
+    const positive = decimalText.map((text) => (text.startsWith('-') ? text.slice(1) : text));
+    fc.assert(
+      fc.property(positive, positive.filter((step) => step !== '0'), (amount, step) => {
+        const floored = floorToStep(amount, step);
+        // A multiple of the step, at most the amount, and less than one step below it.
+        expect(toUnits(floored) % toUnits(step)).toBe(0n);
+        expect(compare(floored, amount)).toBeLessThanOrEqual(0);
+        expect(compare(add(floored, step), amount)).toBe(1);
+      }),
+    );
   });
 
   it('round-trip and invert exactly', () => {
