@@ -10,6 +10,7 @@ import type { Logger } from '../lib/logger.ts';
 import { entities } from './entities/index.ts';
 import { migrationsFor } from './migrations/index.ts';
 import { namingStrategyFor } from './namingStrategy.ts';
+import { releaseDroppedClients } from './releaseDroppedClients.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 export type Orm = MikroORM;
@@ -64,7 +65,7 @@ export async function initORM(db: DatabaseOptions, logger?: Logger, overrides: P
     pool: { min: 0, max: db.pool_max ?? 10, idleTimeoutMillis: 30_000 },
     // A dropped server connection is detected by keep-alive and replaced, not handed out; a server that is down
     // fails a request within CONNECT_TIMEOUT_MS (connect, or wait for a pooled connection), not after the client gave up.
-    driverOptions: { keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, maxLifetimeSeconds: 1_800 },
+    driverOptions: { keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, maxLifetimeSeconds: 1_800, onPoolCreated: releaseDroppedClients },
     onCreateConnection: async (connection: DatabaseConnection) => {
       await connection.executeQuery(CompiledQuery.raw('select 1'));
     },

@@ -11,6 +11,7 @@ import { putSetting, userSettings } from '../../db/repositories/settings.ts';
 import { findTelegramUserByChat, findUserByLinkCode, linkTelegramChat, markChatBlocked, setLinkCode } from '../../db/repositories/telegramUsers.ts';
 import { CommandAudit, Notification } from '../../db/entities/index.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
+import { eventually } from '../helpers/platform.ts';
 
 const job = { user_id: 1, name: 'btc', job_type: 'price_alert', target: 'BTCUSDT', task_params: { condition: 'above', value: 1 }, cron: '* * * * *', timezone: 'UTC', enabled: true };
 
@@ -284,6 +285,28 @@ describe('PostgreSQL connection pool', () => {
     expect(dropped).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 100));
 
+    expect(await inTransaction(orm, (em) => em.count(JobSchedule))).toBe(0);
+    await orm.close();
+    await admin.close();
+    await database.drop();
+  });
+
+  it('takes back the connection of a transaction the server dropped mid-way, so the pool neither shrinks nor hangs on close', async () => {
+    const database = await createTestDatabase('postgresql');
+    const orm = await initORM({ url: database.url, pool_max: 2 });
+    const admin = await initORM({ url: database.url });
+    await migrate(orm);
+    const pool = (await orm.em.getConnection().getNativeClient()) as { totalCount: number; idleCount: number };
+    const sleeping = inTransaction(orm, (em) => em.getConnection().execute('select pg_sleep(30)', [], 'all', em.getTransactionContext()));
+    await eventually(async () => {
+      const [{ dropped }] = (await admin.em
+        .getConnection()
+        .execute("select count(pg_terminate_backend(pid))::int as dropped from pg_stat_activity where datname = current_database() and query like 'select pg_sleep%' and pid <> pg_backend_pid()")) as [{ dropped: number }];
+      return dropped > 0 ? true : undefined;
+    });
+    // Its COMMIT or ROLLBACK cannot succeed on a dropped connection, so Kysely never releases it: db/releaseDroppedClients.ts does.
+    await expect(sleeping).rejects.toThrow(/terminating connection/);
+    await eventually(() => Promise.resolve(pool.totalCount === pool.idleCount ? true : undefined), { timeoutMs: 10_000 });
     expect(await inTransaction(orm, (em) => em.count(JobSchedule))).toBe(0);
     await orm.close();
     await admin.close();
