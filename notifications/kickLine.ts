@@ -15,7 +15,8 @@ export class KickLine {
 
   kick(): Promise<boolean> {
     if (this.#inFlight) {
-      this.#next ??= this.#inFlight.then(() => {
+      // After the kick in flight, whether it was sent or failed: a failed send must not strand the callers behind it.
+      this.#next ??= this.#inFlight.catch(() => false).then(() => {
         this.#next = undefined;
         return this.kick();
       });

@@ -62,4 +62,14 @@ describe('kick line', () => {
     finishNext();
     expect(await fourth).toBe(true);
   });
+
+  it('sends the follow-up even when the kick in flight failed', async () => {
+    let sends = 0;
+    const line = new KickLine(() => (++sends === 1 ? Promise.reject(new Error('refused')) : Promise.resolve(true)));
+    const first = line.kick();
+    const later = line.kick();
+    await expect(first).rejects.toThrow('refused');
+    expect(await later).toBe(true);
+    expect(sends).toBe(2);
+  });
 });
