@@ -104,7 +104,18 @@ const configSchema = z
       queues: z.partialRecord(z.enum(TASK_QUEUES), z.object({ max_concurrent_activities: z.coerce.number().int().min(1).max(10_000), max_concurrent_workflow_tasks: z.coerce.number().int().min(2).max(10_000) })),
     }),
     // Per job type: how long one run may take, retries included, before it ends TIMED_OUT; unset, the job type's own.
-    job_types: z.record(z.string(), z.object({ execution_timeout_ms: z.coerce.number().int().min(1_000).max(30 * 86_400_000).optional() }).strict()).default({}),
+    job_types: z
+      .record(
+        z.string(),
+        z
+          .object({
+            execution_timeout_ms: z.coerce.number().int().min(1_000).max(30 * 86_400_000).optional(),
+            // Whole seconds under a minute: a start-ahead cron moves each fire within one minute (lib/startAheadCron.ts).
+            start_ahead_ms: z.coerce.number().int().min(0).max(59_000).multipleOf(1_000).optional(),
+          })
+          .strict(),
+      )
+      .default({}),
     market_data: z.object({
       provider: z.enum(['simulated', 'binance']),
       base_url: httpUrl,

@@ -15,6 +15,7 @@ import { jobTypeDefinition, type JobTypeDefinition } from './jobTypes.ts';
 import type { Logger } from './logger.ts';
 import { countScheduleFires } from './scheduleFires.ts';
 import { jobInputOf, scheduleOptionsOf, workflowStartOf, type ScheduledJob } from './scheduleOptions.ts';
+import { fireTimeOfAction, leadOfSchedule, startAheadOf } from './startAhead.ts';
 import { deleteScheduleIfExists, withTemporalDeadline, type TemporalClient } from './temporal.ts';
 
 const LIST_DEADLINE_MS = 2_000;
@@ -23,7 +24,10 @@ const LIST_DEADLINE_MS = 2_000;
 export interface LiveSchedule {
   paused: boolean;
   note: string | null;
+  /** The next fire times (Temporal acts start_ahead_ms before each). */
   next_action_times: string[];
+  /** How long before each fire its run is started, to wait for the fire time (0: at it). */
+  start_ahead_ms: number;
   recent_actions: { scheduled_at: string; taken_at: string; workflow_id: string; temporal_run_id: string }[];
   num_actions_taken: number;
   /** Fires left before the schedule stops (null: no limit). */
@@ -114,7 +118,8 @@ export class JobScheduler {
     const nextRuns = await this.#nextRunTimes(page.items.map((job) => scheduleIdFor(job.id)));
     for (const job of page.items) {
       const next = nextRuns.get(scheduleIdFor(job.id));
-      if (next !== undefined) job.next_run_at = next;
+      // A listed schedule shows no action memo: how far ahead it starts is read from its row, as it was created.
+      if (next !== undefined) job.next_run_at = next && fireTimeOfAction(next, startAheadOfRow(job));
     }
     return page;
   }
@@ -197,12 +202,17 @@ export class JobScheduler {
   async backfill(id: number, request: BackfillRequest, maxFires: number): Promise<{ fires: number }> {
     const job = await this.find(id);
     const scheduleId = scheduleIdFor(id);
-    if (!(await this.#withDeadline(() => this.#describe(scheduleId)))) throw missingScheduleAsConflict(new ScheduleNotFoundError('not found', scheduleId), id);
-    const fires = await countScheduleFires(this.#temporal, scheduleId, request.start, request.end, maxFires);
+    const description = await this.#withDeadline(() => this.#describe(scheduleId));
+    if (!description) throw missingScheduleAsConflict(new ScheduleNotFoundError('not found', scheduleId), id);
+    // The range is of fire times; a schedule that starts ahead acts that much before each.
+    const lead = leadOfSchedule(description.action.memo);
+    const start = new Date(request.start.getTime() - lead);
+    const end = new Date(request.end.getTime() - lead);
+    const fires = await countScheduleFires(this.#temporal, scheduleId, start, end, maxFires);
     if (fires > maxFires) throw new ValidationError([{ path: 'end_time', message: `the range covers more than ${maxFires} fire times; backfill a shorter range` }]);
     if (fires === 0) return { fires };
     const overlap = temporalOverlapOf(request.overlap ?? job.overlap);
-    await this.#withDeadline(() => this.#temporal.client.schedule.getHandle(scheduleId).backfill({ start: request.start, end: request.end, overlap }));
+    await this.#withDeadline(() => this.#temporal.client.schedule.getHandle(scheduleId).backfill({ start, end, overlap }));
     return { fires };
   }
 
@@ -333,7 +343,8 @@ export class JobScheduler {
 
   async #nextRunAt(scheduleId: string): Promise<Date | null> {
     const description = await this.#describe(scheduleId);
-    return description?.info.nextActionTimes[0] ?? null;
+    const next = description?.info.nextActionTimes[0];
+    return next ? fireTimeOfAction(next, leadOfSchedule(description.action.memo)) : null;
   }
 }
 
@@ -361,6 +372,12 @@ function missingScheduleAsConflict(error: unknown, id: number): unknown {
   return new ConflictError(`job ${id} has no Temporal schedule (deleted outside Keel?): the schedule reconciler recreates it at its next pass, or now with POST /jobs/reconcile`);
 }
 
+/** How far ahead a row's schedule starts its runs, as scheduleOptionsOf builds it. */
+function startAheadOfRow(job: JobSchedule): number {
+  const definition = jobTypeDefinition(job.job_type);
+  return (definition && startAheadOf(job, definition.run.startAheadMs)?.leadMs) ?? 0;
+}
+
 function requireDefinition(jobType: string): JobTypeDefinition {
   const definition = jobTypeDefinition(jobType);
   if (!definition) throw new ValidationError([{ path: 'job_type', message: `unknown job type ${jobType}` }]);
@@ -383,12 +400,14 @@ export function asScheduleValidationError(error: unknown): unknown {
 }
 
 export function liveScheduleOf(description: ScheduleDescription): LiveSchedule {
+  const lead = leadOfSchedule(description.action.memo);
   return {
     paused: description.state.paused,
     note: description.state.note ?? null,
-    next_action_times: description.info.nextActionTimes.map((time) => time.toISOString()),
+    next_action_times: description.info.nextActionTimes.map((time) => fireTimeOfAction(time, lead).toISOString()),
+    start_ahead_ms: lead,
     recent_actions: description.info.recentActions.map((action) => ({
-      scheduled_at: action.scheduledAt.toISOString(),
+      scheduled_at: fireTimeOfAction(action.scheduledAt, lead).toISOString(),
       taken_at: action.takenAt.toISOString(),
       workflow_id: action.action.workflow.workflowId,
       temporal_run_id: action.action.workflow.firstExecutionRunId,

@@ -44,6 +44,11 @@ export interface RunOptions {
   overlap: ScheduleOverlapPolicy;
   /** How late a fire may still start after the server was unavailable. */
   catchupWindowMs: number;
+  /**
+   * How long before each fire its workflow is started, to wait for the fire time inside (0: started at it). Five hundred
+   * fires in one second take the server seconds to start; started ahead, they only wake from a timer (README, "Start ahead").
+   */
+  startAheadMs: number;
 }
 
 /** Params are a JSON object; each job type's schema says which. */
@@ -73,13 +78,13 @@ const MINUTE = 60_000;
 const symbol = z.string().regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT');
 
 /** Alerts: a slow run is not doubled up, one fire waits behind it; a fire more than a minute late is stale. */
-const ALERT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE };
+const ALERT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindowMs: MINUTE, startAheadMs: 30_000 };
 
 /** Reports: a late one is still worth having, but never two of the same job at once. */
-const REPORT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 10 * MINUTE };
+const REPORT_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 10 * MINUTE, startAheadMs: 0 };
 
 /** Maintenance: never two at once; a pass missed while the server was down is not worth running hours late. */
-const MAINTENANCE_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 2 * 60 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 60 * MINUTE };
+const MAINTENANCE_RUN_OPTIONS: RunOptions = { executionTimeoutMs: 2 * 60 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 60 * MINUTE, startAheadMs: 0 };
 
 /** The job types that have a workflow; the API accepts exactly these. */
 export const JOB_TYPES = {
@@ -124,7 +129,7 @@ export const JOB_TYPES = {
     taskParams: strategyExecutionParams,
     // Indicator activities: the `signal` strategy reads its condition on the trading queue.
     activities: [createTradingActivities, createNotificationActivities, createIndicatorActivities],
-    run: { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: MINUTE },
+    run: { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: MINUTE, startAheadMs: 0 },
   }),
   // Marks positions and closes those past an exit: never two runs of one job at once; a late mark is still worth making.
   position_monitor: defineJobType({
@@ -135,7 +140,7 @@ export const JOB_TYPES = {
     taskParams: positionMonitorParams,
     // Trading activities: a close places, settles, records and undoes its sale the way strategy_execution does.
     activities: [createPositionActivities, createTradingActivities, createNotificationActivities],
-    run: { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 5 * MINUTE },
+    run: { executionTimeoutMs: 30 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: 5 * MINUTE, startAheadMs: 0 },
   }),
   // Delivers the outbox; Keel keeps one such job (notify.batch_cron), and every enqueue kicks a delivery run at once.
   notification_batch: defineJobType({
@@ -145,7 +150,7 @@ export const JOB_TYPES = {
     taskParams: notificationBatchParams,
     activities: [createNotificationDeliveryActivities],
     // A round already running delivers what the next fire would: skip that fire.
-    run: { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: MINUTE },
+    run: { executionTimeoutMs: 60 * MINUTE, overlap: ScheduleOverlapPolicy.SKIP, catchupWindowMs: MINUTE, startAheadMs: 0 },
   }),
 } as const satisfies Record<string, JobTypeDefinition>;
 
@@ -157,7 +162,7 @@ export function jobTypeDefinition(jobType: string): JobTypeDefinition | undefine
 }
 
 /**
- * Applies the config's per-type overrides of run options (`job_types.<type>.execution_timeout_ms`); every process
+ * Applies the config's per-type overrides of run options (`job_types.<type>.execution_timeout_ms`, `start_ahead_ms`); every process
  * calls it at boot (lib/boot.ts), so schedules, triggers and the reconciler all see the same timeout.
  */
 export function applyJobTypeConfig(overrides: Config['job_types']): void {
@@ -165,6 +170,7 @@ export function applyJobTypeConfig(overrides: Config['job_types']): void {
     const definition = jobTypeDefinition(jobType);
     if (!definition) throw new Error(`job_types.${jobType}: no such job type (one of ${JOB_TYPE_NAMES.join(', ')})`);
     if (override.execution_timeout_ms !== undefined) definition.run = { ...definition.run, executionTimeoutMs: override.execution_timeout_ms };
+    if (override.start_ahead_ms !== undefined) definition.run = { ...definition.run, startAheadMs: override.start_ahead_ms };
   }
 }
 

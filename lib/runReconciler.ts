@@ -5,7 +5,8 @@ import type proto from '@temporalio/proto';
 import { JobSchedule, type JobRun } from '../db/entities/index.ts';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import { addClosedRun, closeOpenRun, findOpenRunsEnqueuedBefore, workflowIdsWithRuns } from '../db/repositories/jobRuns.ts';
-import { JOB_ID_KEY, JOB_TYPE_KEY, JOB_USER_ID_KEY, SCHEDULED_START_TIME_KEY } from '../workflows/names.ts';
+import { fireTimeOfExecution } from '../workflows/fireTime.ts';
+import { JOB_ID_KEY, JOB_TYPE_KEY, JOB_USER_ID_KEY } from '../workflows/names.ts';
 import type { JobMemo } from '../workflows/types.ts';
 import type { Logger } from './logger.ts';
 import type { RunError } from '../db/entities/index.ts';
@@ -147,7 +148,7 @@ async function addRunFromTemporal(deps: RunReconcilerDeps, execution: WorkflowEx
     job_type: memo.job_type ?? execution.typedSearchAttributes.get(JOB_TYPE_KEY) ?? (typeof start.input.job_type === 'string' ? start.input.job_type : 'unknown'),
     user_id: memo.user_id ?? execution.typedSearchAttributes.get(JOB_USER_ID_KEY) ?? (typeof start.input.user_id === 'number' ? start.input.user_id : 0),
     job_snapshot: start.input,
-    scheduled_for: execution.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY) ?? execution.startTime,
+    scheduled_for: fireTimeOfExecution(execution),
     enqueued_at: execution.startTime,
     started_at: start.workerStartedAt,
     worker_id: start.workerIdentity,

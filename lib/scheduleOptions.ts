@@ -5,6 +5,7 @@ import type { JobInput, JobMemo } from '../workflows/types.ts';
 import type { NewJobSchedule } from '../db/repositories/jobSchedules.ts';
 import { temporalOverlapOf, type JobPolicies } from './jobPolicies.ts';
 import type { JobTypeDefinition } from './jobTypes.ts';
+import { startAheadOf } from './startAhead.ts';
 
 /** The fields of a JobSchedule that shape its Temporal Schedule; a policy left out falls back to the job type's run options. */
 export interface ScheduledJob extends NewJobSchedule, Partial<JobPolicies> {
@@ -18,6 +19,12 @@ export function jobInputOf(job: ScheduledJob): JobInput {
 
 export function jobMemoOf(job: ScheduledJob): JobMemo {
   return { job_id: job.id, name: job.name, job_type: job.job_type, user_id: job.user_id };
+}
+
+/** The memo of the runs a job's schedule starts: the job, and how far ahead of each fire they start. */
+function scheduledMemoOf(job: ScheduledJob, definition: JobTypeDefinition): JobMemo {
+  const ahead = startAheadOf(job, definition.run.startAheadMs);
+  return { ...jobMemoOf(job), ...(ahead ? { start_ahead_ms: ahead.leadMs } : {}) };
 }
 
 export function jobSearchAttributesOf(job: ScheduledJob): TypedSearchAttributes {
@@ -54,8 +61,8 @@ export function workflowStartOf(job: ScheduledJob, definition: JobTypeDefinition
 export function scheduleOptionsOf(job: ScheduledJob, definition: JobTypeDefinition): ScheduleOptions {
   return {
     scheduleId: scheduleIdFor(job.id),
-    spec: scheduleSpecOf(job),
-    action: { type: 'startWorkflow', workflowId: scheduledWorkflowIdFor(job.id), ...workflowStartOf(job, definition) },
+    spec: scheduleSpecOf(job, definition),
+    action: { type: 'startWorkflow', workflowId: scheduledWorkflowIdFor(job.id), ...workflowStartOf(job, definition), memo: { ...scheduledMemoOf(job, definition) } },
     policies: {
       overlap: job.overlap ? temporalOverlapOf(job.overlap) : definition.run.overlap,
       catchupWindow: job.catchup_window !== undefined ? job.catchup_window * 1000 : definition.run.catchupWindowMs,
@@ -67,15 +74,20 @@ export function scheduleOptionsOf(job: ScheduledJob, definition: JobTypeDefiniti
       note: job.pause_note ?? (job.enabled ? undefined : 'created paused'),
       ...(job.remaining_actions != null ? { remainingActions: job.remaining_actions } : {}),
     },
+    // The schedule's own memo cannot be updated: what may change (start_ahead_ms) lives in the action's.
     memo: { ...jobMemoOf(job) },
     typedSearchAttributes: jobSearchAttributesOf(job),
   };
 }
 
-/** When a job fires: its cron in its time zone, between start_at and end_at, each fire moved by up to `jitter` seconds. */
-export function scheduleSpecOf(job: ScheduledJob): ScheduleOptions['spec'] {
+/**
+ * When a job fires: its cron in its time zone, between start_at and end_at, each fire moved by up to `jitter` seconds.
+ * A job type that starts ahead gets crons that fire that much earlier, where they can be said exactly (lib/startAhead.ts).
+ */
+export function scheduleSpecOf(job: ScheduledJob, definition: JobTypeDefinition): ScheduleOptions['spec'] {
+  const ahead = startAheadOf(job, definition.run.startAheadMs);
   return {
-    cronExpressions: [job.cron],
+    cronExpressions: ahead?.crons ?? [job.cron],
     timezone: job.timezone,
     ...(job.start_at ? { startAt: job.start_at } : {}),
     ...(job.end_at ? { endAt: job.end_at } : {}),

@@ -6,6 +6,7 @@ import {
   isCancellation,
   log,
   proxyLocalActivities,
+  sleep,
   workflowInfo,
   type ActivityInput,
   type LocalActivityInput,
@@ -18,6 +19,7 @@ import {
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { JobRunActivities, RunError } from '../activities/jobRuns.ts';
 import { MAX_INSTANCES_ERROR, RUN_ID_HEADER, SCHEDULED_START_TIME_KEY } from './names.ts';
+import { fireTimeOf } from './fireTime.ts';
 import { describeRunFailure } from './runFailure.ts';
 import { compensationsOf } from './saga.ts';
 import type { JobInput, JobMemo } from './types.ts';
@@ -48,6 +50,10 @@ class JobRunRecorder implements WorkflowInboundCallsInterceptor {
     if (typeof memo?.job_id !== 'number') return next(input);
 
     const job = input.args[0] as JobInput;
+    const scheduledStart = info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY);
+    const fireTime = scheduledStart ? fireTimeOf(scheduledStart, memo.start_ahead_ms) : info.startTime;
+    // Started ahead of its fire time (the schedule's start_ahead_ms): the work waits for the time the cron says.
+    if (fireTime.getTime() > Date.now()) await sleep(fireTime.getTime() - Date.now());
     const started = await bestEffort('recordRunStarted', () =>
       recordRunStarted({
         workflow_id: info.workflowId,
@@ -56,7 +62,7 @@ class JobRunRecorder implements WorkflowInboundCallsInterceptor {
         job_type: job.job_type,
         user_id: job.user_id,
         job_snapshot: job,
-        scheduled_for: (info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY) ?? info.startTime).toISOString(),
+        scheduled_for: fireTime.toISOString(),
         enqueued_at: info.startTime.toISOString(),
         started_at: new Date().toISOString(),
       }),

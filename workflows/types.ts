@@ -17,6 +17,8 @@ export interface JobMemo {
   name: string;
   job_type: string;
   user_id: number;
+  /** The schedule fires this long before each fire time; the run waits for the time itself (lib/startAhead.ts). */
+  start_ahead_ms?: number;
 }
 
 export interface PriceAlertResult {

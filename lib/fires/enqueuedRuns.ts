@@ -3,7 +3,8 @@ import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { inTransaction, type Orm } from '../../db/orm.ts';
 import { enqueueRun, workflowIdsWithRuns } from '../../db/repositories/jobRuns.ts';
 import { findJobSchedule } from '../../db/repositories/jobSchedules.ts';
-import { jobIdFromWorkflowId, SCHEDULED_START_TIME_KEY } from '../../workflows/names.ts';
+import { fireTimeOfExecution } from '../../workflows/fireTime.ts';
+import { jobIdFromWorkflowId } from '../../workflows/names.ts';
 import type { Logger } from '../logger.ts';
 import { jobInputOf } from '../scheduleOptions.ts';
 import type { TemporalClient } from '../temporal.ts';
@@ -53,7 +54,7 @@ async function enqueue(deps: EnqueuedRunsDeps, execution: WorkflowExecutionInfo)
         job_type: job.job_type,
         user_id: job.user_id,
         job_snapshot: { ...jobInputOf(job) },
-        scheduled_for: execution.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY) ?? execution.startTime,
+        scheduled_for: fireTimeOfExecution(execution),
         enqueued_at: execution.startTime,
       });
       await em.flush();

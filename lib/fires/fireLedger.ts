@@ -7,6 +7,7 @@ import { findRunsAround } from '../../db/repositories/jobRuns.ts';
 import { findActiveJobSchedules } from '../../db/repositories/jobSchedules.ts';
 import { scheduleIdFor } from '../../workflows/names.ts';
 import type { Logger } from '../logger.ts';
+import { fireTimeOfAction, leadOfSchedule } from '../startAhead.ts';
 import { withTemporalDeadline, type TemporalClient } from '../temporal.ts';
 import { decideFires, type FireDecision, type LedgerRun, type ScheduleFacts } from './fireOutcome.ts';
 import type { FireReporter } from './fireReporter.ts';
@@ -65,11 +66,14 @@ export class FireLedger {
     if (!description) return [];
     const position = await inTransaction(orm, (em) => ledgerPositionOf(em, job.id));
     const from = position.lastNominalTime ?? firstSettledAfter(job, description, now);
-    const times = await fireTimesBetween(temporal, scheduleId, from, now);
-    const facts = this.#factsOf(job, description, position.missedCatchup, now);
+    // A schedule that starts ahead acts `lead` before each fire: its times are moved back to the fires they are for.
+    const lead = leadOfSchedule(description.action.memo);
+    const actionTimes = await fireTimesBetween(temporal, scheduleId, new Date(from.getTime() - lead), new Date(now.getTime() - lead));
+    const times = actionTimes.map((time) => fireTimeOfAction(time, lead));
+    const facts = this.#factsOf(job, description, position.missedCatchup, now, lead);
     const runs = times.length ? await inTransaction(orm, (em) => findRunsAround(em, job.id, from, now)) : [];
     const decisions = decideFires(times, runs.map(ledgerRunOf), facts, { now, graceMs: this.#graceMs, previousTime: from });
-    if (decisions.length === times.length && !description.state.paused) this.#markIdle(job, description);
+    if (decisions.length === times.length && !description.state.paused) this.#markIdle(job, description, lead);
     else this.#idleUntil.delete(job.id);
     const written: FireDecision[] = [];
     for (const decision of decisions) {
@@ -81,7 +85,7 @@ export class FireLedger {
     return written;
   }
 
-  #factsOf(job: JobSchedule, description: ScheduleDescription, missedCatchup: number, now: Date): ScheduleFacts {
+  #factsOf(job: JobSchedule, description: ScheduleDescription, missedCatchup: number, now: Date, lead: number): ScheduleFacts {
     const paused = description.state.paused;
     if (!paused || !job.enabled) this.#seenPausedAt.delete(job.id);
     else if (!this.#seenPausedAt.has(job.id)) this.#seenPausedAt.set(job.id, now);
@@ -92,16 +96,16 @@ export class FireLedger {
       catchupWindowS: job.catchup_window,
       pausedSince,
       pauseNote: description.state.note ?? job.pause_note ?? null,
-      recentActions: description.info.recentActions.map((action) => ({ scheduledAt: action.scheduledAt, takenAt: action.takenAt, workflowId: action.action.workflow.workflowId })),
+      recentActions: description.info.recentActions.map((action) => ({ scheduledAt: fireTimeOfAction(action.scheduledAt, lead), takenAt: action.takenAt, workflowId: action.action.workflow.workflowId })),
       noRemainingActions: description.state.remainingActions === 0,
       unrecordedMissedCatchup: Math.max(0, description.info.numActionsMissedCatchupWindow - missedCatchup),
     };
   }
 
   /** Nothing to do for this job before its next fire time has passed by the grace. */
-  #markIdle(job: JobSchedule, description: ScheduleDescription): void {
+  #markIdle(job: JobSchedule, description: ScheduleDescription, lead: number): void {
     const next = description.info.nextActionTimes[0];
-    if (next) this.#idleUntil.set(job.id, { until: next.getTime() + this.#graceMs, updatedAt: job.updated_at.getTime() });
+    if (next) this.#idleUntil.set(job.id, { until: fireTimeOfAction(next, lead).getTime() + this.#graceMs, updatedAt: job.updated_at.getTime() });
     else this.#idleUntil.delete(job.id);
   }
 }
@@ -115,7 +119,7 @@ function firstSettledAfter(job: JobSchedule, description: ScheduleDescription, n
 }
 
 function ledgerRunOf(run: JobRun): LedgerRun {
-  return { run_id: run.run_id, workflow_id: run.workflow_id, status: run.status, scheduled_for: run.scheduled_for ?? null, enqueued_at: run.enqueued_at, finished_at: run.finished_at ?? null, error: run.error ?? null };
+  return { run_id: run.run_id, workflow_id: run.workflow_id, status: run.status, scheduled_for: run.scheduled_for ?? null, enqueued_at: run.enqueued_at, started_at: run.started_at ?? null, finished_at: run.finished_at ?? null, error: run.error ?? null };
 }
 
 /** The schedule's fire times in (from, to], as its spec gives them, asked in pages (the server bounds each answer). */

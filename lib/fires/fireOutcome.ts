@@ -13,6 +13,8 @@ export interface LedgerRun {
   scheduled_for: Date | null;
   /** When Temporal started the workflow. */
   enqueued_at: Date;
+  /** When the run began its work (the recorder's RUNNING); for a run started ahead, after waiting for its fire time. */
+  started_at?: Date | null;
   finished_at: Date | null;
   error: RunError | null;
 }
@@ -75,7 +77,10 @@ function decideFire(time: Date, previous: Date | null, runs: LedgerRun[], facts:
     scheduled.find((candidate) => candidate.scheduled_for!.getTime() === at) ??
     scheduled.find((candidate) => candidate.scheduled_for!.getTime() <= at && (previous === null || candidate.scheduled_for!.getTime() > previous.getTime()));
   if (run) {
-    const delay = Math.min(MAX_DELAY_MS, Math.max(0, run.enqueued_at.getTime() - at));
+    const began = beganAt(run, at);
+    // Started ahead and not yet at work (no worker took it): its delay is known once it begins, or unknown past the grace.
+    if (began === undefined && !settled) return undefined;
+    const delay = began === undefined ? null : Math.min(MAX_DELAY_MS, Math.max(0, began - at));
     if (run.error?.type === MAX_INSTANCES_ERROR) return { nominal_time: time, outcome: 'skipped_max_instances', reason: run.error.message, delay_ms: delay, run_id: run.run_id };
     return { nominal_time: time, outcome: 'started', reason: null, delay_ms: delay, run_id: run.run_id };
   }
@@ -98,6 +103,12 @@ function decideFire(time: Date, previous: Date | null, runs: LedgerRun[], facts:
   }
   const why = facts.noRemainingActions ? ' (the schedule had used up its remaining_actions)' : '';
   return { nominal_time: time, outcome: 'not_started', reason: `the server took no action for this fire within ${Math.round(options.graceMs / 1000)} s${why}`, delay_ms: null, run_id: null };
+}
+
+/** When a run began for its fire: the workflow's start, or for one started ahead of the fire, when it began its work. */
+function beganAt(run: LedgerRun, at: number): number | undefined {
+  if (run.enqueued_at.getTime() >= at) return run.enqueued_at.getTime();
+  return run.started_at ? run.started_at.getTime() : undefined;
 }
 
 /** A run the schedule started (or a backfill of it), not a manual trigger: those are no fire of the spec. */

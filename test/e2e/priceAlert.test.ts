@@ -128,7 +128,10 @@ describe('price alert through the API', () => {
     expect(created.body.schedule_id).toBe(orphanId);
     const after = await bed.platform.temporal.client.schedule.getHandle(orphanId).describe();
     expect(after.info.createdAt).toEqual(before.info.createdAt);
-    expect(after.spec.calendars?.[0]?.minute).toEqual([{ start: 0, end: 59, step: 20 }]);
+    // Every 20 minutes, started 30 s ahead (README, "Start ahead"): actions at :19:30, :39:30 and :59:30.
+    expect(after.action.memo).toMatchObject({ start_ahead_ms: 30_000 });
+    expect(after.info.nextActionTimes.map((time) => time.toISOString().slice(14, 19))).toEqual(expect.arrayContaining(['19:30', '39:30']));
+    expect(after.info.nextActionTimes.every((time) => ['19:30', '39:30', '59:30'].includes(time.toISOString().slice(14, 19)))).toBe(true);
     expect(after.action).toMatchObject({ workflowType: 'priceAlertWorkflow', taskQueue: 'alerts' });
   });
 

@@ -86,7 +86,8 @@ describe.each(DATABASE_KINDS)('the temporal CLI against job schedules on %s', (d
 
   it('records the runs of `temporal schedule backfill`', async () => {
     const job = await createJob({ cron: '0 * * * *' });
-    await temporal('schedule', 'backfill', '--schedule-id', `job-${job.id}`, '--start-time', '2026-01-01T00:00:00Z', '--end-time', '2026-01-01T01:30:00Z', '--overlap-policy', 'AllowAll');
+    // The CLI's range is of the schedule's action times: an alert's start 30 s ahead of its fires (README, "Start ahead").
+    await temporal('schedule', 'backfill', '--schedule-id', `job-${job.id}`, '--start-time', '2025-12-31T23:59:30Z', '--end-time', '2026-01-01T01:30:00Z', '--overlap-policy', 'AllowAll');
     const runs = await completedRuns(job.id, 2);
     expect(runs.map((run: { scheduled_for: string }) => run.scheduled_for).toSorted()).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-01T01:00:00.000Z']);
   });

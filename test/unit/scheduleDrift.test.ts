@@ -21,7 +21,7 @@ function describedOf(overrides: { policies?: object; action?: object; spec?: obj
       workflowType: 'priceAlertWorkflow',
       taskQueue: 'alerts',
       args: [{ task_params: { value: 1, timeframe: '1m', condition: 'above' }, target: 'BTCUSDT', job_type: 'price_alert', name: 'btc', user_id: 4, job_id: 9 }],
-      memo: { user_id: 4, job_type: 'price_alert', name: 'btc', job_id: 9 },
+      memo: { user_id: 4, job_type: 'price_alert', name: 'btc', job_id: 9, start_ahead_ms: 30_000 },
       typedSearchAttributes: new TypedSearchAttributes([
         { key: JOB_USER_ID_KEY, value: 4 },
         { key: JOB_TYPE_KEY, value: 'price_alert' },
