@@ -22,6 +22,15 @@ describe('decideFires', () => {
     expect(decisions).toEqual([{ nominal_time: t(10), outcome: 'started', reason: null, delay_ms: 420, run_id: 5 }]);
   });
 
+  it('takes the delay of a run started ahead of its fire from when it began its work, and waits while it has not', () => {
+    const ahead = { scheduled_for: t(40), enqueued_at: t(10), finished_at: null, status: 'ENQUEUED' as const };
+    const waiting = run(5, ahead);
+    expect(decideFires([t(40)], [waiting], facts(), { ...options, now: t(45) })).toEqual([]);
+    expect(decideFires([t(40)], [waiting], facts(), options)).toEqual([{ nominal_time: t(40), outcome: 'started', reason: null, delay_ms: null, run_id: 5 }]);
+    const began = run(5, { ...ahead, status: 'RUNNING', started_at: new Date(t(40).getTime() + 35) });
+    expect(decideFires([t(40)], [began], facts(), { ...options, now: t(41) })[0]).toMatchObject({ outcome: 'started', delay_ms: 35, run_id: 5 });
+  });
+
   it('matches a jittered fire time with the run of its nominal time, which lies after the previous fire', () => {
     const decisions = decideFires([t(14), t(23)], [run(5, { scheduled_for: t(10), enqueued_at: t(14), finished_at: t(15) }), run(6, { scheduled_for: t(20), enqueued_at: t(23), finished_at: t(24) })], facts(), options);
     expect(decisions.map((decision) => [decision.run_id, decision.delay_ms])).toEqual([
