@@ -50,8 +50,14 @@ async function botHolding(orm: Orm, price: number): Promise<number> {
   return bot.id;
 }
 
-/** One recorded run: a job (or what makes one: its bot first) created and triggered once, or once per entry of `prices` (BTCUSDT's price for that run; the last run is saved); `before` prepares the database. Add one when you add a job type or a path through a workflow. */
-const SCENARIOS: { name: string; job: (NewJobSchedule & { max_instances?: number }) | ((orm: Orm) => Promise<NewJobSchedule>); prices?: string[]; before?: (orm: Orm, jobId: number) => Promise<void> }[] = [
+/**
+ * One recorded run: a job (or what makes one: its bot first) created and triggered once, or once per entry of `prices` (BTCUSDT's
+ * price for that run; the last run is saved), or with `fired` the first run its schedule starts; `before` prepares the database.
+ * Add one when you add a job type or a path through a workflow.
+ */
+const SCENARIOS: { name: string; job: (NewJobSchedule & { max_instances?: number }) | ((orm: Orm) => Promise<NewJobSchedule>); prices?: string[]; fired?: boolean; before?: (orm: Orm, jobId: number) => Promise<void> }[] = [
+  // Fired by its schedule 30 s ahead of the minute: the run waits on a timer for its fire time, then works (README, "Start ahead").
+  { name: 'price-alert-started-ahead', job: { ...priceAlert('BTCUSDT', { condition: 'above', value: 1 }), cron: '* * * * *' }, fired: true },
   // Recorded before the price-alert-one-transaction patch: decide, record the alert, queue the notification, three activities.
   { name: 'price-alert-fires', job: priceAlert('BTCUSDT', { condition: 'above', value: 1 }) },
   // With the patch: one activity decides, records and queues.
@@ -135,13 +141,27 @@ async function recordHistory(workflowId: string, name: string): Promise<{ childW
   return (JSON.parse(stdout) as { events: [] }).events;
 }
 
+/** Waits for the schedule's first action (up to a minute and a half away) and for that run to end; returns its workflow ID. */
+async function firstFiredRun(jobId: number): Promise<string> {
+  const handle = platform.temporal.client.schedule.getHandle(`job-${jobId}`);
+  for (;;) {
+    const [action] = (await handle.describe()).info.recentActions;
+    if (action) {
+      const { workflowId } = action.action.workflow;
+      await platform.temporal.client.workflow.getHandle(workflowId).result().catch(() => undefined);
+      return workflowId;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 const running = workers.map((worker) => worker.run());
 mkdirSync(outDir, { recursive: true });
 for (const scenario of SCENARIOS.filter((scenario) => !only || only.includes(scenario.name))) {
   const job = await scheduler.create(typeof scenario.job === 'function' ? await scenario.job(platform.orm) : scenario.job);
   await scenario.before?.(platform.orm, job.id);
-  let workflowId = '';
-  for (const price of scenario.prices ?? ['50150.00']) {
+  let workflowId = scenario.fired ? await firstFiredRun(job.id) : '';
+  for (const price of scenario.fired ? [] : (scenario.prices ?? ['50150.00'])) {
     binance.prices.set('BTCUSDT', price);
     ({ workflow_id: workflowId } = await scheduler.trigger(job.id));
     await platform.temporal.client.workflow.getHandle(workflowId).result().catch(() => undefined);
