@@ -3,7 +3,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { inTransaction, type Orm } from '../db/orm.ts';
 import type { RunError } from '../db/entities/index.ts';
 import { claimRunStart, markRunFinished, type RunEnd } from '../db/repositories/jobRuns.ts';
-import { MAX_INSTANCES_ERROR } from '../workflows/names.ts';
 import { recordRunFailure, withEventId, type ErrorEventRecorder } from '../lib/errorEvents.ts';
 
 export type { RunError };
@@ -40,7 +39,7 @@ export interface RunFinishedInput {
 /** The JobRun recorder's side effects, keyed by workflow ID so a retried call changes nothing. */
 export function createJobRunActivities({ orm, workerId, errorEvents, afterRunFailed }: JobRunDeps) {
   return {
-    /** The run's id; a run over its job's max_instances is recorded as refused and fails this call with MaxInstancesReached. */
+    /** The run's id; a refused run (max_instances, or paused before its fire) is recorded so and fails this call with the refusal's type. */
     async recordRunStarted(input: RunStartedInput): Promise<number> {
       const { run, refused } = await inTransaction(orm, (em) =>
         claimRunStart(em, {
@@ -53,7 +52,7 @@ export function createJobRunActivities({ orm, workerId, errorEvents, afterRunFai
         }),
       );
       // Thrown after the commit: the refused run stays recorded.
-      if (refused) throw ApplicationFailure.nonRetryable(refused, MAX_INSTANCES_ERROR);
+      if (refused) throw ApplicationFailure.nonRetryable(refused.message, refused.type);
       log.debug('run started', { run_id: run.run_id });
       return run.run_id;
     },

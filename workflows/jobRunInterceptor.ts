@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { JobRunActivities, RunError } from '../activities/jobRuns.ts';
-import { MAX_INSTANCES_ERROR, RUN_ID_HEADER, SCHEDULED_START_TIME_KEY } from './names.ts';
+import { MAX_INSTANCES_ERROR, PAUSED_BEFORE_FIRE_ERROR, RUN_ID_HEADER, SCHEDULED_START_TIME_KEY } from './names.ts';
 import { fireTimeOf } from './fireTime.ts';
 import { describeRunFailure } from './runFailure.ts';
 import { compensationsOf } from './saga.ts';
@@ -67,8 +67,8 @@ class JobRunRecorder implements WorkflowInboundCallsInterceptor {
         started_at: new Date().toISOString(),
       }),
     );
-    // Over max_instances: the work is not done, and the run is already recorded as refused.
-    if (started instanceof MaxInstancesRefusal) return { skipped: 'max_instances', reason: started.reason };
+    // Over max_instances, or paused while it waited for its fire: the work is not done, and the run is already recorded as refused.
+    if (started instanceof RunRefusal) return { skipped: started.type === MAX_INSTANCES_ERROR ? 'max_instances' : 'paused', reason: started.reason };
     this.run.runId = started;
     let result: unknown;
     try {
@@ -111,23 +111,25 @@ class RunIdHeader implements WorkflowOutboundCallsInterceptor {
   }
 }
 
-/** The recorder refused the run because its job had max_instances runs going. */
-class MaxInstancesRefusal {
+/** The recorder refused the run: its job had max_instances runs going, or was paused while the run waited for its fire. */
+class RunRefusal {
+  readonly type: string;
   readonly reason: string;
 
-  constructor(reason: string) {
+  constructor(type: string, reason: string) {
+    this.type = type;
     this.reason = reason;
   }
 }
 
 /** A recording that could not be made is logged, not fatal: the reconciler closes the run from Temporal's record. */
-async function bestEffort<T>(what: string, record: () => Promise<T>): Promise<T | MaxInstancesRefusal | undefined> {
+async function bestEffort<T>(what: string, record: () => Promise<T>): Promise<T | RunRefusal | undefined> {
   try {
     return await record();
   } catch (error) {
     // A local activity's failure reaches the workflow as the ApplicationFailure itself, a remote one's as its cause.
     const failure = error instanceof ActivityFailure ? error.cause : error;
-    if (failure instanceof ApplicationFailure && failure.type === MAX_INSTANCES_ERROR) return new MaxInstancesRefusal(failure.message);
+    if (failure instanceof ApplicationFailure && (failure.type === MAX_INSTANCES_ERROR || failure.type === PAUSED_BEFORE_FIRE_ERROR)) return new RunRefusal(failure.type, failure.message);
     log.warn(`${what} did not land; the run reconciler will record it`, { error: error instanceof Error ? error.message : String(error) });
     return undefined;
   }

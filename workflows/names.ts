@@ -43,3 +43,6 @@ export const RUN_ID_HEADER = 'keel-run-id';
 
 /** The failure type of a run refused because its job had max_instances runs going already. */
 export const MAX_INSTANCES_ERROR = 'MaxInstancesReached';
+
+/** The failure type of a run started ahead of its fire whose job was paused or deleted while it waited. */
+export const PAUSED_BEFORE_FIRE_ERROR = 'JobPausedBeforeFire';

@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery, Transaction } from '@mikro-orm/core';
 import { JobRun, JobSchedule, type RunError, type RunStatus } from '../entities/index.ts';
-import { MAX_INSTANCES_ERROR } from '../../workflows/names.ts';
+import { MAX_INSTANCES_ERROR, PAUSED_BEFORE_FIRE_ERROR } from '../../workflows/names.ts';
 import { toPage, type Page } from '../pagination.ts';
 
 export interface RunStart {
@@ -46,28 +46,41 @@ function markFoundRunStarted(em: EntityManager, start: RunStart, run: JobRun | n
   return run;
 }
 
+/** Why a claim did not let the run do its work: the run is closed CANCELLED with this as its error. */
+export interface RunRefusal {
+  type: typeof MAX_INSTANCES_ERROR | typeof PAUSED_BEFORE_FIRE_ERROR;
+  message: string;
+}
+
+const REFUSAL_TYPES: readonly string[] = [MAX_INSTANCES_ERROR, PAUSED_BEFORE_FIRE_ERROR];
+
 /**
- * Marks the run RUNNING unless its job already has `max_instances` runs RUNNING: then the run is closed at once as
- * CANCELLED with a MaxInstancesReached error, and the reason is returned. A limited job's row is write-locked before
- * counting (a no-op update: a row lock on PostgreSQL, the database write lock on SQLite, where a transaction that read
- * before another's write is refused and run again), so two starts of one job decide one after the other.
+ * Marks the run RUNNING unless it is refused, and then closes it at once as CANCELLED with the refusal as its error:
+ * - its job already has `max_instances` runs RUNNING. A limited job's row is write-locked before counting (a no-op
+ *   update: a row lock on PostgreSQL, the database write lock on SQLite, where a transaction that read before another's
+ *   write is refused and run again), so two starts of one job decide one after the other;
+ * - it was started ahead of its fire time (README, "Start ahead") and its job was paused or deleted while it waited.
  * A retried claim answers as the first did; the next execution of a run that continued as new is never refused.
  */
-export async function claimRunStart(em: EntityManager, start: RunStart): Promise<{ run: JobRun; refused: string | null }> {
-  const job = await em.findOne(JobSchedule, { id: start.job_id }, { fields: ['max_instances'] });
+export async function claimRunStart(em: EntityManager, start: RunStart): Promise<{ run: JobRun; refused: RunRefusal | null }> {
+  const job = await em.findOne(JobSchedule, { id: start.job_id }, { fields: ['max_instances', 'enabled', 'state'] });
   const limit = job?.max_instances ?? null;
   // Only a limited job pays for the lock: the others never wait on each other here.
   if (limit !== null) await em.getConnection().execute('update job_schedules set max_instances = max_instances where id = ?', [start.job_id], 'run', em.getTransactionContext());
   const existing = await em.findOne(JobRun, { workflow_id: start.workflow_id });
-  if (existing?.error?.type === MAX_INSTANCES_ERROR) return { run: existing, refused: existing.error.message };
-  if (limit !== null && (!existing || existing.status === 'ENQUEUED')) {
+  if (existing?.error && REFUSAL_TYPES.includes(existing.error.type)) return { run: existing, refused: { type: existing.error.type as RunRefusal['type'], message: existing.error.message } };
+  if (existing && existing.status !== 'ENQUEUED') return { run: markFoundRunStarted(em, start, existing), refused: null };
+  const refuse = (refusal: RunRefusal) => {
+    const closed = { ...start, status: 'CANCELLED' as const, result: null, error: { ...refusal, non_retryable: true }, finished_at: start.started_at };
+    return { run: existing ? em.assign(existing, closed) : em.create(JobRun, closed), refused: refusal };
+  };
+  const startedAhead = start.scheduled_for.getTime() > start.enqueued_at.getTime();
+  if (startedAhead && (!job || !job.enabled || job.state === 'deleting')) {
+    return refuse({ type: PAUSED_BEFORE_FIRE_ERROR, message: `job ${start.job_id} was paused or deleted while this run waited for its fire time: it did not do its work` });
+  }
+  if (limit !== null) {
     const going = await em.count(JobRun, { job_id: start.job_id, status: 'RUNNING', workflow_id: { $ne: start.workflow_id } });
-    if (going >= limit) {
-      const refused = `job ${start.job_id} already had ${going} run(s) going (max_instances ${limit}): this run did not do its work`;
-      const closed = { ...start, status: 'CANCELLED' as const, result: null, error: { type: MAX_INSTANCES_ERROR, message: refused, non_retryable: true }, finished_at: start.started_at };
-      const run = existing ? em.assign(existing, closed) : em.create(JobRun, closed);
-      return { run, refused };
-    }
+    if (going >= limit) return refuse({ type: MAX_INSTANCES_ERROR, message: `job ${start.job_id} already had ${going} run(s) going (max_instances ${limit}): this run did not do its work` });
   }
   return { run: markFoundRunStarted(em, start, existing), refused: null };
 }

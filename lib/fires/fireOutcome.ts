@@ -1,6 +1,6 @@
 import type { FireOutcome, RunError, RunStatus } from '../../db/entities/index.ts';
 import type { OverlapPolicy } from '../../db/entities/JobSchedule.ts';
-import { MAX_INSTANCES_ERROR } from '../../workflows/names.ts';
+import { MAX_INSTANCES_ERROR, PAUSED_BEFORE_FIRE_ERROR } from '../../workflows/names.ts';
 
 /** The largest delay both databases store in an `int` column (about 24.8 days). */
 const MAX_DELAY_MS = 2_147_483_647;
@@ -82,6 +82,8 @@ function decideFire(time: Date, previous: Date | null, runs: LedgerRun[], facts:
     if (began === undefined && !settled) return undefined;
     const delay = began === undefined ? null : Math.min(MAX_DELAY_MS, Math.max(0, began - at));
     if (run.error?.type === MAX_INSTANCES_ERROR) return { nominal_time: time, outcome: 'skipped_max_instances', reason: run.error.message, delay_ms: delay, run_id: run.run_id };
+    // Started ahead, then its job was paused (or deleted) before the fire time: the fire did not run.
+    if (run.error?.type === PAUSED_BEFORE_FIRE_ERROR) return { nominal_time: time, outcome: 'paused', reason: run.error.message, delay_ms: null, run_id: run.run_id };
     return { nominal_time: time, outcome: 'started', reason: null, delay_ms: delay, run_id: run.run_id };
   }
   // Temporal drops every fire of a paused schedule at once: no grace to wait for.

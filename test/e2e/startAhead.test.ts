@@ -62,6 +62,37 @@ describe('alerts started ahead of their fire time', () => {
     }
   });
 
+  it('does no work for a fire whose job was paused while its run waited for it', { timeout: 180_000 }, async () => {
+    const { platform } = bed;
+    const created = await platform.api('POST', '/jobs', priceAlertJob({ cron: '* * * * *', task_params: { condition: 'above', value: 1 } }));
+    const id = created.body.id as number;
+    try {
+      const waiting = await eventually(
+        async () => ((await platform.api('GET', `/jobs/${id}/runs`)).body.items as Record<string, any>[]).find((run) => run.status === 'ENQUEUED'),
+        { timeoutMs: 100_000, intervalMs: 250 },
+      );
+      expect((await platform.api('POST', `/jobs/${id}/pause`, { note: 'market closed' })).status).toBe(200);
+
+      const refused = await eventually(
+        async () => ((await platform.api('GET', `/jobs/${id}/runs`)).body.items as Record<string, any>[]).find((run) => run.run_id === waiting.run_id && run.status !== 'ENQUEUED'),
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      expect(refused).toMatchObject({ status: 'CANCELLED', error: { type: 'JobPausedBeforeFire' } });
+      expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(waiting.scheduled_for as string));
+      // The alert itself never ran: it queued no notification of its own.
+      expect((await bed.notificationsOf(id)).filter((notification) => notification.idempotency_key.endsWith('/notify'))).toEqual([]);
+
+      const fire = Date.parse(waiting.scheduled_for as string);
+      const fires = await eventually(async () => {
+        const page = await platform.api('GET', `/jobs/${id}/fires?from=${new Date(fire - 1).toISOString()}&to=${new Date(fire + 1).toISOString()}`);
+        return page.body.items.length ? (page.body.items as Record<string, any>[]) : undefined;
+      });
+      expect(fires).toEqual([expect.objectContaining({ outcome: 'paused', run_id: waiting.run_id, reason: expect.stringContaining('paused or deleted') })]);
+    } finally {
+      await platform.api('DELETE', `/jobs/${id}`);
+    }
+  });
+
   it('backfills fire times, running each at once', { timeout: 60_000 }, async () => {
     const { platform } = bed;
     const created = await platform.api('POST', '/jobs', priceAlertJob({ cron: '0 * * * *', enabled: false }));

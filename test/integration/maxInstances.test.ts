@@ -47,12 +47,27 @@ describe.each(DATABASE_KINDS)('the max_instances claim on %s', (kind) => {
     expect(refused).toHaveLength(CONTENDERS - 2);
     for (const claim of refused) {
       expect(claim.run).toMatchObject({ status: 'CANCELLED', error: { type: 'MaxInstancesReached', non_retryable: true } });
-      expect(claim.refused).toMatch(/already had 2 run\(s\) going \(max_instances 2\)/);
+      expect(claim.refused).toMatchObject({ type: 'MaxInstancesReached', message: expect.stringMatching(/already had 2 run\(s\) going \(max_instances 2\)/) });
     }
     // A retried claim answers as the first did; a run already going is never refused (continue-as-new).
     const again = await inTransaction(orms[0]!, (em) => claimRunStart(em, start(jobId, refused[0]!.run.workflow_id)));
-    expect(again.refused).toBe(refused[0]!.refused);
+    expect(again.refused).toEqual(refused[0]!.refused);
     const runningId = claims.find((claim) => claim.refused === null)!.run.workflow_id;
     expect((await inTransaction(orms[0]!, (em) => claimRunStart(em, start(jobId, runningId)))).refused).toBeNull();
+  });
+
+  it('refuses a run started ahead of its fire whose job was paused or deleted meanwhile, and no other run of that job', async () => {
+    const jobId = await inTransaction(orms[0]!, async (em) => {
+      const job = addJobSchedule(em, { user_id: 1, name: 'paused while waiting', job_type: 'price_alert', target: 'BTCUSDT', task_params: {}, cron: '* * * * *', timezone: 'UTC', enabled: false });
+      await em.flush();
+      return job.id;
+    });
+    const ahead = (workflowId: string, id = jobId) => ({ ...start(id, workflowId), enqueued_at: new Date(Date.now() - 30_000) });
+    const claim = await inTransaction(orms[0]!, (em) => claimRunStart(em, ahead(`job-${jobId}-ahead`)));
+    expect(claim.refused).toMatchObject({ type: 'JobPausedBeforeFire' });
+    expect(claim.run).toMatchObject({ status: 'CANCELLED', error: { type: 'JobPausedBeforeFire', non_retryable: true } });
+    // A deleted job's run that waited is refused too; a run not started ahead (a manual trigger) runs.
+    expect((await inTransaction(orms[0]!, (em) => claimRunStart(em, ahead('job-999999-ahead', 999_999)))).refused).toMatchObject({ type: 'JobPausedBeforeFire' });
+    expect((await inTransaction(orms[0]!, (em) => claimRunStart(em, start(jobId, `job-${jobId}-manual-1`)))).refused).toBeNull();
   });
 });

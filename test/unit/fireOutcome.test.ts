@@ -31,6 +31,11 @@ describe('decideFires', () => {
     expect(decideFires([t(40)], [began], facts(), { ...options, now: t(41) })[0]).toMatchObject({ outcome: 'started', delay_ms: 35, run_id: 5 });
   });
 
+  it('settles a fire whose run started ahead and was refused because its job was paused meanwhile as paused', () => {
+    const refused = run(5, { scheduled_for: t(40), enqueued_at: t(10), status: 'CANCELLED', error: { type: 'JobPausedBeforeFire', message: 'job 1 was paused or deleted while this run waited for its fire time', non_retryable: true } });
+    expect(decideFires([t(40)], [refused], facts(), options)).toEqual([{ nominal_time: t(40), outcome: 'paused', reason: 'job 1 was paused or deleted while this run waited for its fire time', delay_ms: null, run_id: 5 }]);
+  });
+
   it('matches a jittered fire time with the run of its nominal time, which lies after the previous fire', () => {
     const decisions = decideFires([t(14), t(23)], [run(5, { scheduled_for: t(10), enqueued_at: t(14), finished_at: t(15) }), run(6, { scheduled_for: t(20), enqueued_at: t(23), finished_at: t(24) })], facts(), options);
     expect(decisions.map((decision) => [decision.run_id, decision.delay_ms])).toEqual([
