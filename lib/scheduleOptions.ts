@@ -5,7 +5,7 @@ import type { JobInput, JobMemo } from '../workflows/types.ts';
 import type { NewJobSchedule } from '../db/repositories/jobSchedules.ts';
 import { temporalOverlapOf, type JobPolicies } from './jobPolicies.ts';
 import type { JobTypeDefinition } from './jobTypes.ts';
-import { startAheadOf } from './startAhead.ts';
+import { startAheadOf, type StartAhead } from './startAhead.ts';
 
 /** The fields of a JobSchedule that shape its Temporal Schedule; a policy left out falls back to the job type's run options. */
 export interface ScheduledJob extends NewJobSchedule, Partial<JobPolicies> {
@@ -21,11 +21,6 @@ export function jobMemoOf(job: ScheduledJob): JobMemo {
   return { job_id: job.id, name: job.name, job_type: job.job_type, user_id: job.user_id };
 }
 
-/** The memo of the runs a job's schedule starts: the job, and how far ahead of each fire they start. */
-function scheduledMemoOf(job: ScheduledJob, definition: JobTypeDefinition): JobMemo {
-  const ahead = startAheadOf(job, definition.run.startAheadMs);
-  return { ...jobMemoOf(job), ...(ahead ? { start_ahead_ms: ahead.leadMs } : {}) };
-}
 
 export function jobSearchAttributesOf(job: ScheduledJob): TypedSearchAttributes {
   return new TypedSearchAttributes([
@@ -59,10 +54,13 @@ export function workflowStartOf(job: ScheduledJob, definition: JobTypeDefinition
 
 /** The Temporal Schedule `job-<id>` that runs a job: its cron, its workflow, and its own policies (the job type's where it has none). */
 export function scheduleOptionsOf(job: ScheduledJob, definition: JobTypeDefinition): ScheduleOptions {
+  const ahead = startAheadOf(job, definition.run.startAheadMs);
+  // The runs' memo says how far ahead of its fire each is started: the recorder waits that long (workflows/fireTime.ts).
+  const runMemo: JobMemo = { ...jobMemoOf(job), ...(ahead ? { start_ahead_ms: ahead.leadMs } : {}) };
   return {
     scheduleId: scheduleIdFor(job.id),
-    spec: scheduleSpecOf(job, definition),
-    action: { type: 'startWorkflow', workflowId: scheduledWorkflowIdFor(job.id), ...workflowStartOf(job, definition), memo: { ...scheduledMemoOf(job, definition) } },
+    spec: scheduleSpecOf(job, ahead),
+    action: { type: 'startWorkflow', workflowId: scheduledWorkflowIdFor(job.id), ...workflowStartOf(job, definition), memo: { ...runMemo } },
     policies: {
       overlap: job.overlap ? temporalOverlapOf(job.overlap) : definition.run.overlap,
       catchupWindow: job.catchup_window !== undefined ? job.catchup_window * 1000 : definition.run.catchupWindowMs,
@@ -82,10 +80,9 @@ export function scheduleOptionsOf(job: ScheduledJob, definition: JobTypeDefiniti
 
 /**
  * When a job fires: its cron in its time zone, between start_at and end_at, each fire moved by up to `jitter` seconds.
- * A job type that starts ahead gets crons that fire that much earlier, where they can be said exactly (lib/startAhead.ts).
+ * A job that starts ahead (lib/startAhead.ts) gets the crons that fire that much earlier instead.
  */
-export function scheduleSpecOf(job: ScheduledJob, definition: JobTypeDefinition): ScheduleOptions['spec'] {
-  const ahead = startAheadOf(job, definition.run.startAheadMs);
+export function scheduleSpecOf(job: ScheduledJob, ahead: StartAhead | undefined): ScheduleOptions['spec'] {
   return {
     cronExpressions: ahead?.crons ?? [job.cron],
     timezone: job.timezone,

@@ -18,15 +18,33 @@ export function startAheadOf(job: Pick<ScheduledJob, 'cron' | 'timezone' | 'jitt
   return crons ? { crons, leadMs } : undefined;
 }
 
-/** Whether a time zone keeps one UTC offset all year, this year and next (UTC, Asia/Tokyo; not Europe/London). */
+/** Zones already judged, by year: list and reconcile passes ask for every job's zone. */
+const fixedOffsets = new Map<string, boolean>();
+
+/**
+ * Whether a time zone keeps one UTC offset all year, this year and next (UTC, Asia/Tokyo; not Europe/London). A zone
+ * this Node does not know (Temporal may) is not judged fixed: its jobs fire at their cron's times.
+ */
 export function hasFixedOffset(timezone: string): boolean {
   const year = new Date().getUTCFullYear();
-  const offsets = new Set([year, year + 1].flatMap((y) => [Date.UTC(y, 0, 1), Date.UTC(y, 6, 1)]).map((at) => offsetAt(timezone, at)));
-  return offsets.size === 1;
+  const key = `${year} ${timezone}`;
+  let fixed = fixedOffsets.get(key);
+  if (fixed === undefined) {
+    fixed = offsetsOf(timezone, [year, year + 1])?.size === 1;
+    fixedOffsets.set(key, fixed);
+  }
+  return fixed;
 }
 
-function offsetAt(timezone: string, at: number): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'longOffset' }).formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? '';
+function offsetsOf(timezone: string, years: number[]): Set<string> | undefined {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'longOffset' });
+  } catch {
+    return undefined;
+  }
+  const instants = years.flatMap((year) => [Date.UTC(year, 0, 1), Date.UTC(year, 6, 1)]);
+  return new Set(instants.map((at) => format.formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? ''));
 }
 
 /** How far ahead a live schedule starts its runs, from its memo (ms; 0 for one that fires at its cron's times). */

@@ -26,6 +26,7 @@ describe('startAheadOf', () => {
     expect(hasFixedOffset('UTC')).toBe(true);
     expect(hasFixedOffset('Asia/Kolkata')).toBe(true);
     expect(hasFixedOffset('America/New_York')).toBe(false);
+    expect(hasFixedOffset('Mars/Olympus_Mons')).toBe(false);
     expect(startAheadOf({ cron: '* * * * *', timezone: 'UTC' }, 30_000)).toEqual({ crons: ['30 * * * * * *'], leadMs: 30_000 });
     expect(startAheadOf({ cron: '* * * * *', timezone: 'Europe/London' }, 30_000)).toBeUndefined();
     expect(startAheadOf({ cron: '* * * * *', timezone: 'UTC', jitter: 5 }, 30_000)).toBeUndefined();
